@@ -41,6 +41,7 @@ class Answer:
     rows: list[tuple[Any, ...]] = field(default_factory=list)
     truncated: bool = False
     error: str | None = None
+    error_detail: str | None = field(default=None, repr=False)
     explanation: str = ""
     model_ms: float = 0.0
     db_ms: float = 0.0

@@ -77,7 +77,9 @@ class Settings:
         env = os.environ if env is None else env
         translator = env.get("SQLBOT_TRANSLATOR", "auto").strip().lower() or "auto"
         if translator not in TRANSLATORS:
-            raise ConfigError(f"SQLBOT_TRANSLATOR must be llm, offline or auto, not {translator!r}.")
+            raise ConfigError(
+                f"SQLBOT_TRANSLATOR must be llm, offline or auto, not {translator!r}."
+            )
         admins = frozenset(a.strip() for a in env.get("SQLBOT_ADMINS", "").split(",") if a.strip())
         return cls(
             slack_bot_token=env.get("SLACK_BOT_TOKEN", "").strip(),

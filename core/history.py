@@ -1,0 +1,164 @@
+"""Every question and what became of it, in the bot's own SQLite file.
+
+One connection guarded by a lock serves all threads, so two questions that
+arrive at once are both written, in order. Error text is redacted before it is
+stored. The same file remembers Slack event ids already handled (FR-16), so a
+retried delivery is answered once even across a restart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from core.model import Answer
+from core.secrets import redact
+from core.translate import Turn
+
+HISTORY_COLUMNS: dict[str, Any] = {
+    "id": int,
+    "created_at": str,
+    "user": str,
+    "channel": str,
+    "thread_ts": str,
+    "message_ts": str,
+    "connection": str,
+    "question": str,
+    "sql": str,
+    "status": str,
+    "row_count": int,
+    "truncated": int,
+    "model_ms": float,
+    "db_ms": float,
+    "tokens": int,
+    "repairs": int,
+    "columns": str,
+    "error": str,
+}
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+class History:
+    """The history table, the seen-events table and the feedback table."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
+        self._db = sqlite_utils.Database(conn)
+        self._lock = threading.Lock()
+        with self._locked() as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            self._migrate(db)
+
+    @contextmanager
+    def _locked(self) -> Iterator[sqlite_utils.Database]:
+        with self._lock:
+            yield self._db
+
+    def _migrate(self, db: sqlite_utils.Database) -> None:
+        db.table("history").create(HISTORY_COLUMNS, pk="id", if_not_exists=True)
+        db.table("history").create_index(["channel", "id"], if_not_exists=True)
+        db.table("history").create_index(["channel", "thread_ts"], if_not_exists=True)
+        db.table("events").create(
+            {"event_id": str, "seen_at": str}, pk="event_id", if_not_exists=True
+        )
+        db.table("feedback").create(
+            {"id": int, "history_id": int, "user": str, "value": str, "note": str, "at": str},
+            pk="id",
+            if_not_exists=True,
+        )
+
+    def record(
+        self,
+        answer: Answer,
+        *,
+        user: str = "",
+        channel: str = "",
+        thread_ts: str | None = None,
+        tokens: int = 0,
+    ) -> int:
+        """Store one answered (or failed) question and return its id."""
+        row = {
+            "created_at": _now(),
+            "user": user,
+            "channel": channel,
+            "thread_ts": thread_ts,
+            "connection": answer.connection,
+            "question": answer.question,
+            "sql": answer.sql,
+            "status": answer.status,
+            "row_count": answer.row_count,
+            "truncated": int(answer.truncated),
+            "model_ms": round(answer.model_ms, 1),
+            "db_ms": round(answer.db_ms, 1),
+            "tokens": tokens,
+            "repairs": answer.repairs,
+            "columns": json.dumps(answer.columns),
+            "error": redact(answer.error_detail or answer.error or "") or None,
+        }
+        with self._locked() as db:
+            table = db.table("history")
+            table.insert(row)
+            return int(table.last_pk or 0)
+
+    def get(self, history_id: int) -> dict[str, Any] | None:
+        """One history row, or None."""
+        with self._locked() as db:
+            rows = list(db.query("SELECT * FROM history WHERE id = ?", [history_id]))
+        return rows[0] if rows else None
+
+    def set_message(self, history_id: int, message_ts: str, thread_ts: str | None) -> None:
+        """Remember where in Slack the answer was posted, for follow-ups."""
+        with self._locked() as db:
+            db.table("history").update(
+                history_id, {"message_ts": message_ts, "thread_ts": thread_ts}
+            )
+
+    def recent(self, channel: str | None = None, limit: int = 10) -> list[dict[str, Any]]:
+        """The newest rows first, for one channel or for all."""
+        where, params = ("WHERE channel = ?", [channel]) if channel else ("", [])
+        sql = f"SELECT * FROM history {where} ORDER BY id DESC LIMIT ?"
+        with self._locked() as db:
+            return list(db.query(sql, [*params, limit]))
+
+    def thread_turns(self, channel: str, thread_ts: str, limit: int = 5) -> tuple[Turn, ...]:
+        """Earlier questions answered in one thread, oldest first."""
+        sql = (
+            "SELECT question, sql, columns FROM history WHERE channel = ? AND thread_ts = ? "
+            "AND status = 'ok' ORDER BY id DESC LIMIT ?"
+        )
+        with self._locked() as db:
+            rows = list(db.query(sql, [channel, thread_ts, limit]))
+        return tuple(
+            Turn(r["question"], r["sql"], tuple(json.loads(r["columns"] or "[]")))
+            for r in reversed(rows)
+        )
+
+    def first_sighting(self, event_id: str) -> bool:
+        """True the first time an event id is seen; False for every redelivery."""
+        with self._locked() as db:
+            cursor = db.execute(
+                "INSERT OR IGNORE INTO events (event_id, seen_at) VALUES (?, ?)", [event_id, _now()]
+            )
+            return cursor.rowcount == 1
+
+    def add_feedback(self, history_id: int, user: str, value: str, note: str = "") -> None:
+        """Record a thumbs up or down (and what was wrong) for one answer."""
+        row = {"history_id": history_id, "user": user, "value": value, "note": note, "at": _now()}
+        with self._locked() as db:
+            db.table("feedback").insert(row)
+
+    def count(self) -> int:
+        with self._locked() as db:
+            return int(db.execute("SELECT COUNT(*) FROM history").fetchone()[0])

@@ -1,0 +1,189 @@
+"""Question -> SQL through any OpenAI-compatible model, and reading SQL out of its reply."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import time
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from core.errors import ModelUnavailable, TranslationDeclined
+from core.model import Translation
+from core.prompt import PromptContext, system_prompt
+from core.schema import Schema
+
+logger = logging.getLogger(__name__)
+
+_FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+-]*)[ \t]*\n?(.*?)(?:```|\Z)", re.DOTALL)
+_START = re.compile(r"(?im)^\s*(select|with)\b")
+
+
+@dataclass(frozen=True)
+class Turn:
+    """An earlier question in the same conversation, for follow-ups."""
+
+    question: str
+    sql: str | None
+    columns: tuple[str, ...] = ()
+
+
+class Translator(Protocol):
+    """Anything that turns a question about ``schema`` into a Translation."""
+
+    def translate(
+        self, question: str, schema: Schema, *, row_limit: int, turns: tuple[Turn, ...] = ()
+    ) -> Translation: ...
+
+
+def extract_sql(reply: str) -> str | None:
+    """The one statement in a model's reply, or None when it holds no SQL.
+
+    >>> extract_sql("```sql\\nSELECT 1;\\n```\\nOr:\\n```sql\\nSELECT 2;\\n```")
+    'SELECT 1'
+    >>> extract_sql("Here it is:\\nSELECT COUNT(*) FROM t") is None
+    False
+    """
+    blocks = [body for _, body in _FENCE.findall(reply) if _START.search(body)]
+    if blocks:
+        return _first_statement(blocks[0])
+    match = _START.search(reply)
+    if match is None:
+        return None
+    return _first_statement(_until_prose(reply[match.start() :]))
+
+
+def _until_prose(text: str) -> str:
+    # Without fences a blank line ends the statement: what follows is explanation.
+    return re.split(r"\n\s*\n", text, maxsplit=1)[0]
+
+
+def _first_statement(text: str) -> str | None:
+    """Text up to a trailing ';', leaving any later statements in for the guard to see."""
+    text = text.strip().strip("`").strip()
+    end = _statement_end(text)
+    statement = text if end is None else text[:end]
+    rest = "" if end is None else text[end + 1 :].strip()
+    if rest and not rest.startswith("--"):
+        # A second statement in the same block: keep it, so the guard refuses the batch.
+        statement = text.rstrip().rstrip(";")
+    return statement.strip() or None
+
+
+def _statement_end(text: str) -> int | None:
+    """Index of the first ';' outside quotes and comments."""
+    closing = {"'": "'", '"': '"', "`": "`", "--": "\n", "/*": "*/"}
+    i, until = 0, None
+    while i < len(text):
+        if until is not None:
+            if text.startswith(until, i):
+                i, until = i + len(until), None
+                continue
+        elif text[i] == ";":
+            return i
+        else:
+            opener = next((o for o in closing if text.startswith(o, i)), None)
+            if opener:
+                i, until = i + len(opener), closing[opener]
+                continue
+        i += 1
+    return None
+
+
+class LLMTranslator:
+    """Asks an OpenAI-compatible chat model for one query."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str,
+        base_url: str | None,
+        model: str,
+        timeout: float = 60.0,
+        max_retries: int = 2,
+        today: dt.date | None = None,
+        send_samples: bool = True,
+    ) -> None:
+        import openai
+
+        self._client = openai.OpenAI(
+            api_key=api_key or "not-needed",
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        self.model = model
+        self._today = today
+        self._send_samples = send_samples
+
+    def translate(
+        self, question: str, schema: Schema, *, row_limit: int, turns: tuple[Turn, ...] = ()
+    ) -> Translation:
+        context = PromptContext(self._today or dt.date.today(), row_limit, self._send_samples)
+        messages = [{"role": "system", "content": system_prompt(schema, context, schema.tables)}]
+        messages += _turn_messages(turns)
+        messages.append({"role": "user", "content": question})
+        return self.complete(messages)
+
+    def complete(self, messages: list[dict[str, str]]) -> Translation:
+        """Send ``messages`` and read one statement out of the reply."""
+        started = time.perf_counter()
+        reply, tokens = self._ask(messages)
+        ms = (time.perf_counter() - started) * 1000
+        sql = extract_sql(reply)
+        if sql is None:
+            # A prose-only reply is the model saying it cannot: declined, not an error.
+            raise TranslationDeclined(_explanation(reply), f"model replied without SQL: {reply}")
+        return Translation(sql=sql, explanation=reply, ms=ms, tokens=tokens)
+
+    def _ask(self, messages: list[dict[str, str]]) -> tuple[str, int]:
+        import openai
+
+        try:
+            payload: Any = messages
+            response: Any = self._client.chat.completions.create(
+                model=self.model, messages=payload, temperature=0
+            )
+        except openai.APITimeoutError as exc:
+            raise ModelUnavailable("the model took too long to answer", repr(exc)) from exc
+        except openai.RateLimitError as exc:
+            raise ModelUnavailable("the model is rate-limiting us right now", str(exc)) from exc
+        except openai.AuthenticationError as exc:
+            raise ModelUnavailable("the model refused our API key", str(exc)) from exc
+        except openai.BadRequestError as exc:
+            reason = "the model could not take this question (it may be too large for it)"
+            raise ModelUnavailable(reason, str(exc)) from exc
+        except openai.APIError as exc:
+            raise ModelUnavailable("the model service is failing right now", str(exc)) from exc
+        return _reply_text(response), _tokens(response)
+
+
+def _turn_messages(turns: tuple[Turn, ...]) -> list[dict[str, str]]:
+    messages = []
+    for turn in turns:
+        messages.append({"role": "user", "content": turn.question})
+        if turn.sql:
+            columns = f"\n-- columns: {', '.join(turn.columns)}" if turn.columns else ""
+            messages.append({"role": "assistant", "content": f"```sql\n{turn.sql}\n```{columns}"})
+    return messages
+
+
+def _reply_text(response: Any) -> str:
+    choices = getattr(response, "choices", None) or []
+    if not choices:
+        return ""
+    content = getattr(choices[0].message, "content", None)
+    return content or ""
+
+
+def _tokens(response: Any) -> int:
+    usage = getattr(response, "usage", None)
+    return int(getattr(usage, "total_tokens", 0) or 0)
+
+
+def _explanation(reply: str) -> str:
+    text = " ".join(reply.split())
+    if not text:
+        return "The model gave no answer."
+    return text if len(text) <= 500 else text[:499] + "…"
