@@ -1,0 +1,290 @@
+"""Real databases for tests: Chinook on SQLite, PostgreSQL and MariaDB/MySQL.
+
+Fixtures (defined in ``tests/conftest.py``):
+
+``engine_name``
+    Parametrized over ``"sqlite"``, ``"postgresql"``, ``"mysql"`` (ids the same).
+``chinook_url``
+    A SQLAlchemy URL string of Chinook on the engine named by ``engine_name``; a test
+    that takes it runs three times: ``test_x[sqlite]``, ``test_x[postgresql]``,
+    ``test_x[mysql]``. The SQLite one is the shared file, read-only on disk; take
+    ``chinook_sqlite_copy`` instead when a test must be able to write.
+``chinook_sqlite_copy``
+    URL of a private, writable copy of the SQLite Chinook file in ``tmp_path``.
+``postgres_admin_url``, ``mysql_admin_url``
+    URLs of the servers themselves (superuser / root), for creating and dropping things.
+
+A server that cannot be reached makes the test skip with the reason; with
+``SQLBOT_REQUIRE_SERVICES=1`` the skip becomes a failure.
+
+Helpers for direct use:
+
+``chinook_url_for(kind)``
+    The Chinook URL for one engine, loading it first if needed.
+``fresh_database(kind)``
+    Context manager: a scratch database ``sqlbot_test_<random>`` (a temp file on
+    SQLite), dropped on exit; yields its URL.
+``load_chinook(url, kind)``
+    Load the Chinook script for ``kind`` into the (empty) database at ``url``.
+``checksum(url)``
+    ``{table: (row_count, md5 of every row, sorted)}``: compare before and after.
+
+Chinook is loaded into ``sqlbot_test_chinook`` once per machine: a run that finds it
+there with the right row counts reuses it, and a file lock in /tmp stops parallel
+runs from loading it twice. Table names differ by dialect (``Track`` on SQLite and
+MySQL, ``track`` on PostgreSQL); unquoted ``Track`` works everywhere.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import re
+import shutil
+import sqlite3
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import URL, make_url
+
+from core.secrets import redact
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+CHINOOK_DIR = SHARED / "data" / "chinook"
+CHINOOK_SQLITE = CHINOOK_DIR / "Chinook_Sqlite.sqlite"
+CHINOOK_DB = "sqlbot_test_chinook"
+KINDS = ("sqlite", "postgresql", "mysql")
+
+_SCRIPTS = {"postgresql": "Chinook_PostgreSql.sql", "mysql": "Chinook_MySql.sql"}
+_DEFAULT_URLS = {
+    "postgresql": "postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
+    "mysql": "mysql+pymysql://root@127.0.0.1:3306/test",
+}
+_ENV_URLS = {"postgresql": "SQLBOT_TEST_POSTGRES_URL", "mysql": "SQLBOT_TEST_MYSQL_URL"}
+# The scripts create and enter their own database; we load into ours instead.
+_FOREIGN_DB_LINE = re.compile(r"(?im)^\s*(drop\s+database|create\s+database|use\s|\\c\s).*$")
+_STATEMENT_END = re.compile(r";[ \t]*$", re.MULTILINE)
+
+
+def admin_url(kind: str) -> URL:
+    """The server URL for ``kind`` from the environment, or the local default."""
+    url = make_url(os.environ.get(_ENV_URLS[kind]) or _DEFAULT_URLS[kind])
+    if kind == "mysql" and "charset" not in url.query:
+        url = url.update_query_dict({"charset": "utf8mb4"})
+    return url
+
+
+def url_text(url: URL) -> str:
+    """A URL as a string that still holds its password (SQLAlchemy hides it by default)."""
+    return url.render_as_string(hide_password=False)
+
+
+def database_url(kind: str, database: str) -> str:
+    """The URL of ``database`` on the server for ``kind``."""
+    return url_text(admin_url(kind).set(database=database))
+
+
+def require_service(kind: str) -> None:
+    """Skip (or fail under SQLBOT_REQUIRE_SERVICES=1) when the server for ``kind`` is down."""
+    if kind == "sqlite":
+        return
+    problem = _service_problem(kind)
+    if problem is None:
+        return
+    if os.environ.get("SQLBOT_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"{problem} (SQLBOT_REQUIRE_SERVICES=1)", pytrace=False)
+    pytest.skip(problem)
+
+
+@cache
+def _service_problem(kind: str) -> str | None:
+    url = admin_url(kind)
+    engine = _plain_engine(url_text(url))
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+    except sa.exc.SQLAlchemyError as exc:
+        where = f"{url.host}:{url.port}"
+        reason = " ".join(redact(str(exc.orig or exc)).split())
+        return f"{kind} at {where} is unreachable: {reason}"
+    finally:
+        engine.dispose()
+    return None
+
+
+def _plain_engine(url: str, **kwargs: Any) -> sa.Engine:
+    """An engine for fixtures; deliberately not core.execute's, which is under test."""
+    connect_args = {"connect_timeout": 5} if not url.startswith("sqlite") else {}
+    return sa.create_engine(url, poolclass=sa.NullPool, connect_args=connect_args, **kwargs)
+
+
+@contextmanager
+def _machine_lock(name: str) -> Iterator[None]:
+    with open(f"/tmp/{name}.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def chinook_url_for(kind: str) -> str:
+    """The URL of Chinook on ``kind``, loading it once per machine if it is not intact."""
+    if kind == "sqlite":
+        return f"sqlite:///{CHINOOK_SQLITE}"
+    require_service(kind)
+    return _loaded_chinook(kind)
+
+
+@cache
+def _loaded_chinook(kind: str) -> str:
+    url = database_url(kind, CHINOOK_DB)
+    with _machine_lock(f"{CHINOOK_DB}_{kind}"):
+        if not _is_intact_chinook(url, kind, CHINOOK_DB):
+            _drop_database(kind, CHINOOK_DB)
+            _create_database(kind, CHINOOK_DB)
+            load_chinook(url, kind)
+    return url
+
+
+def _is_intact_chinook(url: str, kind: str, name: str) -> bool:
+    if not _database_exists(kind, name):
+        return False
+    try:
+        counts = {_norm(table): rows for table, (rows, _) in _row_counts(url).items()}
+    except sa.exc.SQLAlchemyError:
+        return False
+    return counts == expected_row_counts()
+
+
+@cache
+def expected_row_counts() -> dict[str, int]:
+    """Rows per table of Chinook v1.4.5, keyed by lower-case name without underscores."""
+    with sqlite3.connect(f"file:{CHINOOK_SQLITE}?mode=ro", uri=True) as conn:
+        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        return {_norm(n): conn.execute(f'SELECT COUNT(*) FROM "{n}"').fetchone()[0] for n in names}
+
+
+def _norm(table: str) -> str:
+    return table.replace("_", "").lower()
+
+
+def _database_exists(kind: str, name: str) -> bool:
+    sql = {
+        "postgresql": "SELECT 1 FROM pg_database WHERE datname = :n",
+        "mysql": "SELECT 1 FROM information_schema.schemata WHERE schema_name = :n",
+    }[kind]
+    engine = _plain_engine(url_text(admin_url(kind)))
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sa.text(sql), {"n": name}).first() is not None
+    finally:
+        engine.dispose()
+
+
+def _admin_execute(kind: str, sql: str) -> None:
+    engine = _plain_engine(url_text(admin_url(kind)), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql(sql)
+    finally:
+        engine.dispose()
+
+
+def _create_database(kind: str, name: str) -> None:
+    suffix = " CHARACTER SET utf8mb4" if kind == "mysql" else ""
+    _admin_execute(kind, f"CREATE DATABASE {name}{suffix}")
+
+
+def _drop_database(kind: str, name: str) -> None:
+    force = " WITH (FORCE)" if kind == "postgresql" else ""
+    _admin_execute(kind, f"DROP DATABASE IF EXISTS {name}{force}")
+
+
+def chinook_statements(kind: str) -> list[str]:
+    """The statements of the Chinook script for ``kind``, minus its own database handling."""
+    text = (CHINOOK_DIR / _SCRIPTS[kind]).read_text(encoding="utf-8")
+    text = _FOREIGN_DB_LINE.sub("", text)
+    parts = (part.strip() for part in _STATEMENT_END.split(text))
+    return [part for part in parts if _has_code(part)]
+
+
+def _has_code(statement: str) -> bool:
+    without_comments = re.sub(r"/\*.*?\*/", "", statement, flags=re.S)
+    return bool(without_comments.strip())
+
+
+def load_chinook(url: str, kind: str) -> None:
+    """Create and fill the Chinook tables in the empty database at ``url``, in one go."""
+    engine = _plain_engine(url)
+    try:
+        raw = engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            for statement in chinook_statements(kind):
+                cursor.execute(statement)
+            raw.commit()
+        finally:
+            raw.close()
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def fresh_database(kind: str, tmp_dir: Path | None = None) -> Iterator[str]:
+    """A scratch database ``sqlbot_test_<random>`` that is dropped on exit; yields its URL."""
+    name = f"sqlbot_test_{uuid.uuid4().hex[:12]}"
+    if kind == "sqlite":
+        yield from _fresh_sqlite(name, tmp_dir)
+        return
+    require_service(kind)
+    _create_database(kind, name)
+    try:
+        yield database_url(kind, name)
+    finally:
+        _drop_database(kind, name)
+
+
+def _fresh_sqlite(name: str, tmp_dir: Path | None) -> Iterator[str]:
+    with tempfile.TemporaryDirectory(dir=tmp_dir) as folder:
+        yield f"sqlite:///{Path(folder) / name}.sqlite"
+
+
+def sqlite_chinook_copy(folder: Path) -> str:
+    """Copy the SQLite Chinook file into ``folder`` (writable) and return its URL."""
+    target = folder / "chinook_copy.sqlite"
+    shutil.copyfile(CHINOOK_SQLITE, target)
+    target.chmod(0o644)
+    return f"sqlite:///{target}"
+
+
+def checksum(url: str) -> dict[str, tuple[int, str]]:
+    """``{table: (row_count, md5 of all rows sorted)}`` for every table at ``url``."""
+    return _row_counts(url, digest=True)
+
+
+def _row_counts(url: str, digest: bool = False) -> dict[str, tuple[int, str]]:
+    engine = _plain_engine(url)
+    try:
+        with engine.connect() as conn:
+            quote = engine.dialect.identifier_preparer.quote
+            tables = sa.inspect(conn).get_table_names()
+            return {t: _table_sum(conn, quote(t), digest) for t in sorted(tables)}
+    finally:
+        engine.dispose()
+
+
+def _table_sum(conn: sa.Connection, table: str, digest: bool) -> tuple[int, str]:
+    if not digest:
+        return conn.exec_driver_sql(f"SELECT COUNT(*) FROM {table}").scalar_one(), ""
+    rows = sorted(repr(tuple(row)) for row in conn.exec_driver_sql(f"SELECT * FROM {table}"))
+    md5 = hashlib.md5("\n".join(rows).encode("utf-8")).hexdigest()
+    return len(rows), md5
