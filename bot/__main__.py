@@ -1,0 +1,71 @@
+"""`python -m bot` — the Slack bot, and its terminal twins `console`, `ask` and `demo`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from core.errors import SqlbotError
+from core.secrets import install_log_redaction
+from core.settings import Settings, load_dotenv_file
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python -m bot", description="sqlbot: ask your database.")
+    top.add_argument("-v", "--verbose", action="store_true", help="log SQL and timings")
+    commands = top.add_subparsers(dest="command")
+    commands.add_parser("slack", help="run the Slack bot in Socket Mode (the default)")
+
+    console = commands.add_parser("console", help="ask questions in this terminal")
+    console.add_argument("--connection", metavar="URL", help="a database URL to ask instead")
+
+    ask = commands.add_parser("ask", help="answer one question and exit")
+    ask.add_argument("question")
+    ask.add_argument("--connection", metavar="URL", help="a database URL to ask instead")
+    ask.add_argument("--json", action="store_true", help="print one JSON object")
+
+    demo = commands.add_parser("demo", help="write the demo shop into a database")
+    demo.add_argument("--url", required=True, help="a PostgreSQL, MySQL or SQLite URL")
+    demo.add_argument("--day", help="build the data as of this day (YYYY-MM-DD)")
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    install_log_redaction()
+    if args.command in ("ask", "console") and not args.verbose:
+        # The terminal shows the answer; routine INFO lines would only crowd it.
+        logging.getLogger().setLevel(logging.WARNING)
+    load_dotenv_file()
+    try:
+        return _dispatch(args, Settings.from_env())
+    except SqlbotError as exc:
+        print(f"sqlbot: {exc.reason}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import console
+
+    if args.command == "console":
+        return console.interactive(settings, args.connection)
+    if args.command == "ask":
+        return console.ask_once(settings, args.question, args.connection, as_json=args.json)
+    if args.command == "demo":
+        return console.write_demo(args.url, args.day)
+    from bot import runner
+
+    runner.run(settings)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,115 @@
+"""Wiring: settings in, one pipeline out, shared by Slack, the console and `ask`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.answer import Asker, Pipeline
+from core.connections import Connection, Databases, parse_url
+from core.errors import ConfigError, TranslationDeclined
+from core.history import History
+from core.model import Answer, Translation
+from core.ratelimit import RateLimiter
+from core.schema import Schema
+from core.secrets import remember
+from core.settings import Settings
+from core.translate import LLMTranslator, Translator, Turn
+
+logger = logging.getLogger(__name__)
+
+DEMO_NAME = "demo"
+
+
+class NoModelTranslator:
+    """Stands in when SQLBOT_TRANSLATOR=llm but no endpoint is configured: says how to fix it."""
+
+    def translate(
+        self, question: str, schema: Schema, *, row_limit: int, turns: tuple[Turn, ...] = ()
+    ) -> Translation:
+        from bot import messages
+
+        raise TranslationDeclined(messages.NO_MODEL_CONFIGURED)
+
+
+def make_translator(settings: Settings) -> Translator:
+    """The model translator when one is configured, else the offline one."""
+    if settings.uses_llm:
+        if not (settings.openai_api_key or settings.openai_base_url):
+            return NoModelTranslator()
+        return LLMTranslator(
+            api_key=settings.openai_api_key,
+            base_url=settings.openai_base_url,
+            model=settings.model,
+            timeout=settings.model_timeout,
+            send_samples=settings.send_samples,
+        )
+    from core.offline import OfflineTranslator
+
+    return OfflineTranslator()
+
+
+def connection_from(value: str, name: str | None = None) -> Connection:
+    """A connection for a URL given on the command line or in SQLBOT_DEFAULT_CONNECTION."""
+    parsed = parse_url(value)
+    if name is None:
+        database = parsed.database or "database"
+        name = Path(database).stem if parsed.get_backend_name() == "sqlite" else database
+    return Connection(name=name, url=value)
+
+
+def demo_connection(data_dir: Path, day: dt.date | None = None) -> Connection:
+    """The generated demo shop, built in the data directory on first use each day."""
+    from core import demo
+
+    path = demo.ensure_sqlite(data_dir, day)
+    return Connection(name=DEMO_NAME, url=f"sqlite:///{path.resolve()}")
+
+
+@dataclass
+class Service:
+    """Everything a front end needs: the pipeline and a way to pick a connection."""
+
+    settings: Settings
+    pipeline: Pipeline
+    default: Connection | None
+
+    @property
+    def history(self) -> History:
+        return self.pipeline.history
+
+    def connection_for(self, channel: str | None) -> Connection | None:
+        """The connection questions in ``channel`` go to."""
+        return self.default
+
+    def ask(self, question: str, asker: Asker = Asker(), turns: tuple[Turn, ...] = ()) -> Answer:
+        connection = self.connection_for(asker.channel)
+        if connection is None:
+            raise ConfigError("No database is mapped to this channel.")
+        return self.pipeline.ask(question, connection, asker, turns)
+
+    def close(self) -> None:
+        self.pipeline.databases.close()
+
+
+def build_service(settings: Settings, connection_url: str | None = None) -> Service:
+    """Build the pipeline, history and default connection from ``settings``."""
+    remember(*settings.secrets())
+    pipeline = Pipeline(
+        databases=Databases(),
+        translator=make_translator(settings),
+        history=History(settings.data_dir / "sqlbot.sqlite"),
+        row_limit=settings.row_limit,
+        timeout=settings.query_timeout,
+        limiter=RateLimiter(settings.rate_limit),
+    )
+    return Service(settings, pipeline, _default(settings, connection_url))
+
+
+def _default(settings: Settings, override: str | None) -> Connection:
+    value = override or settings.default_connection
+    if value:
+        return connection_from(value)
+    return demo_connection(settings.data_dir)

@@ -1,0 +1,264 @@
+"""The Bolt app: `/ask`, mentions and the answer's buttons.
+
+Every handler acknowledges first and works after (Slack allows three seconds,
+FR-15); a "working on it" note is posted and then replaced by the answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+)
+
+from bot import blocks, messages
+from bot.service import Service
+from core.answer import Asker
+from core.model import Answer
+from core.render import to_csv
+
+logger = logging.getLogger(__name__)
+
+NOT_MEMBER_ERRORS = ("not_in_channel", "channel_not_found", "is_archived")
+_MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
+
+
+def web_client(token: str, base_url: str | None) -> WebClient:
+    """A Web API client that retries rate limits (FR-23) and dropped connections."""
+    client = WebClient(token=token, base_url=base_url or WebClient.BASE_URL)
+    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=3))
+    client.retry_handlers.append(ConnectionErrorRetryHandler(max_retry_count=2))
+    return client
+
+
+def build_app(service: Service, client: WebClient) -> App:
+    """A Bolt app answering through ``service``; Web API calls go through ``client``."""
+    app = App(client=client, token_verification_enabled=True, process_before_response=False)
+    handlers = Handlers(service)
+    app.command("/ask")(handlers.on_ask)
+    app.command("/sqlbot")(handlers.on_sqlbot)
+    app.event("app_mention")(handlers.on_mention)
+    app.action("show_sql")(handlers.on_show_sql)
+    app.action("download_csv")(handlers.on_download_csv)
+    app.action("feedback_up")(handlers.on_feedback)
+    app.action("feedback_down")(handlers.on_feedback)
+    app.error(handlers.on_error)
+    return app
+
+
+def _failsafe(func: Callable[..., None]) -> Callable[..., None]:
+    """Keep one broken request from taking anything else down; the user hears about it."""
+
+    def wrapper(self: Handlers, **kwargs: Any) -> None:
+        try:
+            func(self, **kwargs)
+        except Exception:
+            logger.exception("handler %s failed", func.__name__)
+            self.tell_failure(kwargs)
+
+    wrapper.__name__ = func.__name__
+    return wrapper
+
+
+class Handlers:
+    """Slack listeners; each one turns a request into a call on the service."""
+
+    def __init__(self, service: Service) -> None:
+        self.service = service
+
+    # -- questions -------------------------------------------------------------------
+
+    def on_ask(self, ack: Any, command: dict[str, Any], client: WebClient, respond: Any) -> None:
+        question = (command.get("text") or "").strip()
+        if not question:
+            ack(text=messages.ASK_USAGE)
+            return
+        ack()
+        self._answer_command(question=question, command=command, client=client, respond=respond)
+
+    @_failsafe
+    def _answer_command(
+        self, question: str, command: dict[str, Any], client: WebClient, respond: Any
+    ) -> None:
+        user, channel = command["user_id"], command["channel_id"]
+        working, text = blocks.working_blocks(question, user)
+        try:
+            posted = client.chat_postMessage(channel=channel, blocks=working, text=text)
+        except SlackApiError as exc:
+            if _error(exc) not in NOT_MEMBER_ERRORS:
+                raise
+            self._answer_by_response_url(question, command, respond)
+            return
+        ts = posted["ts"]
+        answer = self.service.ask(question, Asker(user, channel, ts))
+        self._finish(client, channel, ts, answer, asker=user, thread_ts=ts)
+
+    def _answer_by_response_url(self, question: str, command: dict[str, Any], respond: Any) -> None:
+        # Not a member: answer privately through the command's response_url and say how to invite.
+        user, channel = command["user_id"], command["channel_id"]
+        answer = self.service.ask(question, Asker(user, channel))
+        answer_blocks, text = blocks.answer_blocks(answer, asker=user)
+        note = blocks.note_block(messages.NOT_IN_CHANNEL)
+        respond(blocks=[*answer_blocks, note][:50], text=text, response_type="ephemeral")
+
+    def on_mention(self, body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
+        if not self.service.history.first_sighting(str(body.get("event_id") or event.get("ts"))):
+            return  # a retried delivery of an event already answered (FR-16)
+        self._answer_mention(event=event, client=client)
+
+    @_failsafe
+    def _answer_mention(self, event: dict[str, Any], client: WebClient) -> None:
+        question = _MENTION.sub("", event.get("text") or "").strip()
+        channel, user = event["channel"], event.get("user", "")
+        thread = event.get("thread_ts") or event["ts"]
+        if not question:
+            client.chat_postMessage(channel=channel, thread_ts=thread, text=messages.ASK_USAGE)
+            return
+        turns = self.service.history.thread_turns(channel, thread) if event.get("thread_ts") else ()
+        working, text = blocks.working_blocks(question, None)
+        posted = client.chat_postMessage(
+            channel=channel, thread_ts=thread, blocks=working, text=text
+        )
+        answer = self.service.ask(question, Asker(user, channel, thread), turns)
+        self._finish(client, channel, posted["ts"], answer, asker=None, thread_ts=thread)
+
+    def _finish(
+        self,
+        client: WebClient,
+        channel: str,
+        ts: str,
+        answer: Answer,
+        *,
+        asker: str | None,
+        thread_ts: str,
+    ) -> None:
+        answer_blocks, text = blocks.answer_blocks(answer, asker=asker)
+        client.chat_update(channel=channel, ts=ts, blocks=answer_blocks, text=text)
+        if answer.history_id is not None:
+            self.service.history.set_message(answer.history_id, ts, thread_ts)
+
+    # -- buttons ---------------------------------------------------------------------
+
+    def on_show_sql(self, ack: Any, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        self._show_sql(body=body, client=client)
+
+    @_failsafe
+    def _show_sql(self, body: dict[str, Any], client: WebClient) -> None:
+        row = self._history_row(body)
+        if row is None or not row.get("sql"):
+            self._ephemeral(client, body, messages.ANSWER_NOT_FOUND)
+            return
+        sql_blocks, text = blocks.sql_blocks(row["sql"])
+        client.chat_postMessage(
+            channel=_channel(body), thread_ts=_thread(body), blocks=sql_blocks, text=text
+        )
+
+    def on_download_csv(self, ack: Any, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        self._download_csv(body=body, client=client)
+
+    @_failsafe
+    def _download_csv(self, body: dict[str, Any], client: WebClient) -> None:
+        row = self._history_row(body)
+        connection = self.service.connection_for(_channel(body))
+        if row is None or not row.get("sql") or connection is None:
+            self._ephemeral(client, body, messages.ANSWER_NOT_FOUND)
+            return
+        answer = self.service.pipeline.run_sql(row["sql"], connection)
+        if answer.status != "ok":
+            self._ephemeral(client, body, messages.failure_text(answer))
+            return
+        try:
+            client.files_upload_v2(
+                channel=_channel(body),  # the conversation id, never a #name (FR-22)
+                thread_ts=_thread(body),
+                content=to_csv(answer.columns, answer.rows),
+                filename=f"sqlbot-{row['id']}.csv",
+                title=messages.csv_title(row["question"], answer),
+            )
+        except SlackApiError as exc:
+            if _error(exc) not in NOT_MEMBER_ERRORS:
+                raise
+            self._ephemeral(client, body, messages.NOT_IN_CHANNEL)
+
+    def on_feedback(self, ack: Any, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        self._record_feedback(body=body, client=client)
+
+    @_failsafe
+    def _record_feedback(self, body: dict[str, Any], client: WebClient) -> None:
+        row = self._history_row(body)
+        if row is None:
+            self._ephemeral(client, body, messages.ANSWER_NOT_FOUND)
+            return
+        action = body["actions"][0]["action_id"]
+        value = "up" if action == "feedback_up" else "down"
+        self.service.history.add_feedback(row["id"], body["user"]["id"], value)
+        self._ephemeral(client, body, messages.FEEDBACK_THANKS)
+
+    # -- admin -----------------------------------------------------------------------
+
+    def on_sqlbot(self, ack: Any, command: dict[str, Any]) -> None:
+        ack(text=messages.HELP)
+
+    # -- helpers ---------------------------------------------------------------------
+
+    def _history_row(self, body: dict[str, Any]) -> dict[str, Any] | None:
+        try:
+            history_id = int(body["actions"][0]["value"])
+        except (KeyError, IndexError, TypeError, ValueError):
+            return None
+        row = self.service.history.get(history_id)
+        # A button only ever opens an answer given in the same conversation.
+        if row is None or row.get("channel") != _channel(body):
+            return None
+        return row
+
+    def _ephemeral(self, client: WebClient, body: dict[str, Any], text: str) -> None:
+        client.chat_postEphemeral(
+            channel=_channel(body), user=body["user"]["id"], text=text, thread_ts=_thread(body)
+        )
+
+    def tell_failure(self, kwargs: dict[str, Any]) -> None:
+        """Best effort: tell the person something broke, without details."""
+        try:
+            client, respond = kwargs.get("client"), kwargs.get("respond")
+            if respond is not None:
+                respond(text=messages.INTERNAL_ERROR, response_type="ephemeral")
+            elif client is not None and "event" in kwargs:
+                event = kwargs["event"]
+                thread = event.get("thread_ts") or event["ts"]
+                client.chat_postMessage(
+                    channel=event["channel"], thread_ts=thread, text=messages.INTERNAL_ERROR
+                )
+            elif client is not None and "body" in kwargs:
+                self._ephemeral(client, kwargs["body"], messages.INTERNAL_ERROR)
+        except Exception:
+            logger.exception("could not tell the user about a failure")
+
+    def on_error(self, error: Exception, body: dict[str, Any]) -> None:
+        logger.error("unhandled Slack request failure: %s", type(error).__name__)
+
+
+def _error(exc: SlackApiError) -> str:
+    return str(exc.response.get("error", "")) if exc.response is not None else ""
+
+
+def _channel(body: dict[str, Any]) -> str:
+    channel = body.get("channel") or {}
+    return str(channel.get("id") or body.get("container", {}).get("channel_id", ""))
+
+
+def _thread(body: dict[str, Any]) -> str | None:
+    message = body.get("message") or {}
+    container = body.get("container") or {}
+    return message.get("thread_ts") or message.get("ts") or container.get("message_ts")
