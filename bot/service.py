@@ -21,6 +21,7 @@ from core.translate import LLMTranslator, Translator, Turn
 logger = logging.getLogger(__name__)
 
 DEMO_NAME = "demo"
+NOBODY = Asker()
 
 
 class NoModelTranslator:
@@ -84,7 +85,7 @@ class Service:
         """The connection questions in ``channel`` go to."""
         return self.default
 
-    def ask(self, question: str, asker: Asker = Asker(), turns: tuple[Turn, ...] = ()) -> Answer:
+    def ask(self, question: str, asker: Asker = NOBODY, turns: tuple[Turn, ...] = ()) -> Answer:
         connection = self.connection_for(asker.channel)
         if connection is None:
             raise ConfigError("No database is mapped to this channel.")
