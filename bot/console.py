@@ -50,7 +50,7 @@ def answer_text(answer: Answer) -> str:
     else:
         table, shown = table_text(answer.columns, answer.rows, max_chars=TABLE_CHARS)
         parts.append(table)
-        note = messages.rows_note(shown, answer.row_count, answer.truncated)
+        note = messages.rows_note(shown, answer.row_count, answer.truncated, csv=False)
         if note:
             parts.append(note)
     parts.append(messages.context_line(answer))

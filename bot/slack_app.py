@@ -224,8 +224,12 @@ class Handlers:
         return row
 
     def _ephemeral(self, client: WebClient, body: dict[str, Any], text: str) -> None:
+        # Ephemeral text is mrkdwn too: a quoted database error must not ping anyone (FR-19).
         client.chat_postEphemeral(
-            channel=_channel(body), user=body["user"]["id"], text=text, thread_ts=_thread(body)
+            channel=_channel(body),
+            user=body["user"]["id"],
+            text=blocks.escape(text),
+            thread_ts=_thread(body),
         )
 
     def tell_failure(self, kwargs: dict[str, Any]) -> None:
