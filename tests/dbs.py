@@ -24,6 +24,12 @@ Helpers for direct use:
 ``fresh_database(kind)``
     Context manager: a scratch database ``sqlbot_test_<random>`` (a temp file on
     SQLite), dropped on exit; yields its URL.
+``new_login(kind)``
+    Context manager: a new login (no server-wide powers) with a distinctive password,
+    dropped on exit; yields a ``Login``. Open it before any database you grant it on.
+``writable_chinook(kind)``
+    Context manager: a private Chinook that the yielded URL's login owns, so it may
+    change anything in it (the worst case for a read-only layer). Dropped on exit.
 ``load_chinook(url, kind)``
     Load the Chinook script for ``kind`` into the (empty) database at ``url``.
 ``checksum(url)``
@@ -47,6 +53,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -72,6 +79,8 @@ _ENV_URLS = {"postgresql": "SQLBOT_TEST_POSTGRES_URL", "mysql": "SQLBOT_TEST_MYS
 # The scripts create and enter their own database; we load into ours instead.
 _FOREIGN_DB_LINE = re.compile(r"(?im)^\s*(drop\s+database|create\s+database|use\s|\\c\s).*$")
 _STATEMENT_END = re.compile(r";[ \t]*$", re.MULTILINE)
+# Send SQL as written: with an empty parameter list some drivers would read % as a marker.
+_NO_PARAMETERS = {"no_parameters": True}
 
 
 def admin_url(kind: str) -> URL:
@@ -194,7 +203,7 @@ def _admin_execute(kind: str, sql: str) -> None:
     engine = _plain_engine(url_text(admin_url(kind)), isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as conn:
-            conn.exec_driver_sql(sql)
+            conn.exec_driver_sql(sql, execution_options=_NO_PARAMETERS)
     finally:
         engine.dispose()
 
@@ -251,6 +260,112 @@ def fresh_database(kind: str, tmp_dir: Path | None = None) -> Iterator[str]:
         yield database_url(kind, name)
     finally:
         _drop_database(kind, name)
+
+
+@dataclass(frozen=True)
+class Login:
+    """A throwaway database login; ``url(database)`` connects with it."""
+
+    kind: str
+    user: str
+    password: str
+
+    def url(self, database: str) -> str:
+        url = admin_url(self.kind).set(username=self.user, password=self.password)
+        return url_text(url.set(database=database))
+
+
+@contextmanager
+def new_login(kind: str) -> Iterator[Login]:
+    """A login ``sqlbot_test_<random>`` with no privileges yet; dropped on exit."""
+    require_service(kind)
+    token = uuid.uuid4().hex[:12]
+    login = Login(kind, f"sqlbot_test_{token}", f"pw-{token}-Zq7")
+    if kind == "postgresql":
+        _admin_execute(kind, f"CREATE ROLE {login.user} LOGIN PASSWORD '{login.password}'")
+    else:
+        _admin_execute(kind, f"CREATE USER '{login.user}'@'%' IDENTIFIED BY '{login.password}'")
+    try:
+        yield login
+    finally:
+        drop = (
+            f"DROP ROLE {login.user}" if kind == "postgresql" else f"DROP USER '{login.user}'@'%'"
+        )
+        _admin_execute(kind, drop)
+
+
+def grant(login: Login, database: str, *, owner: bool) -> None:
+    """Make ``login`` the owner of ``database``, or let it only read that database's tables."""
+    if login.kind == "mysql":
+        what = "ALL PRIVILEGES" if owner else "SELECT"
+        _admin_execute("mysql", f"GRANT {what} ON `{database}`.* TO '{login.user}'@'%'")
+    elif owner:
+        _admin_execute("postgresql", f"ALTER DATABASE {database} OWNER TO {login.user}")
+    else:
+        _pg_grant_read(login.user, database)
+
+
+def _pg_grant_read(user: str, database: str) -> None:
+    engine = _plain_engine(database_url("postgresql", database))
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA public TO {user}")
+            conn.exec_driver_sql(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {user}")
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def writable_chinook(kind: str, tmp_dir: Path | None = None) -> Iterator[str]:
+    """A private Chinook whose login may change anything in it; yields that login's URL."""
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory(dir=tmp_dir) as folder:
+            yield sqlite_chinook_copy(Path(folder))
+        return
+    with new_login(kind) as login, fresh_database(kind) as scratch:
+        database = str(make_url(scratch).database)
+        grant(login, database, owner=True)
+        url = login.url(database)
+        load_chinook(url, kind)
+        yield url
+
+
+def schema_names(url: str) -> list[str]:
+    """Every table, view, index, trigger, sequence and routine at ``url``: DDL shows here."""
+    engine = _plain_engine(url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.exec_driver_sql(
+                _CATALOG[engine.dialect.name], execution_options=_NO_PARAMETERS
+            )
+            return sorted(f"{kind} {name}" for kind, name in rows)
+    finally:
+        engine.dispose()
+
+
+_CATALOG = {
+    "sqlite": "SELECT type, name FROM sqlite_master",
+    "postgresql": """
+        SELECT c.relkind::text, n.nspname || '.' || c.relname
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
+          AND n.nspname NOT LIKE 'pg_toast%'
+        UNION ALL
+        SELECT 'routine', p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')""",
+    "mysql": """
+        SELECT table_type, table_name FROM information_schema.tables
+        WHERE table_schema = DATABASE()
+        UNION ALL
+        SELECT 'index', CONCAT(table_name, '.', index_name) FROM information_schema.statistics
+        WHERE table_schema = DATABASE()
+        UNION ALL
+        SELECT routine_type, routine_name FROM information_schema.routines
+        WHERE routine_schema = DATABASE()
+        UNION ALL
+        SELECT 'trigger', trigger_name FROM information_schema.triggers
+        WHERE trigger_schema = DATABASE()""",
+}
 
 
 def _fresh_sqlite(name: str, tmp_dir: Path | None) -> Iterator[str]:
