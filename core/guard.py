@@ -206,12 +206,21 @@ def _refuse_by_tokens(tokens: list[Token]) -> None:
     if len(statements) > 1:
         raise _refusal(STACKED, f"{len(statements)} statements")
 
-    # Fullwidth or other look-alike letters outside quotes are a disguise, not a name.
     for token in tokens:
-        if token.token_type == TokenType.VAR and unicodedata.normalize("NFKC", token.text) != (
-            token.text
-        ):
-            raise _refusal(GARBAGE, f"look-alike characters in {token.text!r}")
+        if token.token_type == TokenType.VAR and _is_disguised(token.text):
+            raise _refusal(GARBAGE, f"look-alike or invisible characters in {token.text!r}")
+
+
+def _is_disguised(word: str) -> bool:
+    """Whether an unquoted word hides behind fullwidth, look-alike or invisible characters.
+
+    >>> _is_disguised("ｐｇ_sleep"), _is_disguised("pg_\u200bsleep"), _is_disguised("café")
+    (True, True, False)
+    """
+    if word.isascii():
+        return False
+    invisible = any(unicodedata.category(char)[0] in "CZ" for char in word)
+    return invisible or unicodedata.normalize("NFKC", word) != word
 
 
 def _split_statements(tokens: list[Token]) -> list[list[Token]]:
@@ -424,7 +433,9 @@ def _bounded(query: exp.Query, limit: int) -> exp.Query:
 
 
 def _is_limit_all(node: exp.Expr) -> bool:
-    return isinstance(node, exp.Limit) and isinstance(node.expression, exp.Var)
+    """PostgreSQL's LIMIT ALL, which is no limit at all."""
+    expression = node.expression if isinstance(node, exp.Limit) else None
+    return isinstance(expression, exp.Var) and expression.name.upper() == "ALL"
 
 
 def _row_count(node: exp.Expr) -> int | None:
@@ -445,7 +456,10 @@ def _number(value: int) -> exp.Expr:
 
 
 class _MySQLGenerator(MySQLGenerator):
-    """MySQL output that MariaDB runs too."""
+    """MySQL output that keeps its meaning on MySQL and MariaDB alike."""
+
+    # Quoted, `DUAL` would name a table that does not exist.
+    RESERVED_KEYWORDS = MySQLGenerator.RESERVED_KEYWORDS - {"dual"}
 
     def regexplike_sql(self, expression: exp.RegexpLike) -> str:
         # MariaDB has the REGEXP operator but no REGEXP_LIKE function.

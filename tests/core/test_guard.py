@@ -253,6 +253,59 @@ def test_guard_keeps_identifiers_and_strings_as_written(
 
 
 @pytest.mark.parametrize(
+    ("sql", "engine", "expected"),
+    [
+        ("SELECT 1 FROM DUAL", "mysql", "SELECT 1 FROM DUAL"),  # quoted, it names no table
+        (
+            "SELECT café, 'ｆｕｌｌ' AS \"Ｎａｍｅ\" FROM t",
+            "postgresql",
+            None,
+        ),  # data, not disguise
+    ],
+)
+def test_guard_keeps_what_only_looks_odd(sql: str, engine: str, expected: str | None) -> None:
+    assert check(sql, engine, None) == (expected or sql)
+
+
+@pytest.mark.parametrize(
+    ("sql", "engine", "reason"),
+    [
+        ("UPDATE t SET a = 1", "sqlite", "that would change data"),
+        ("CALL refresh_all()", "mysql", "that runs code I cannot check, which may change data"),
+        ("ALTER TABLE t ADD b INT", "postgresql", "that would change the database's structure"),
+        ("SELECT 1; SELECT 2", "sqlite", "that is several statements; I run one query at a time"),
+        ("SELECT * FROM t FOR UPDATE", "postgresql", "that locks rows"),
+        ("LOCK TABLES t READ", "mysql", "that locks tables"),
+        ("GRANT SELECT ON t TO bob", "postgresql", "that would change who may do what"),
+        ("SET search_path = evil", "postgresql", "that would change the session's settings"),
+        ("SELECT a FROM t INTO DUMPFILE '/tmp/x'", "mysql", "that writes to a file"),
+        (
+            "COPY t FROM '/etc/passwd'",
+            "postgresql",
+            "that reads or writes files on the database server",
+        ),
+        ("VACUUM", "sqlite", "that is an administrative command I don't run"),
+        ("SHOW TABLES", "mysql", "that is not a SELECT query, and SELECT is all I run"),
+        ("SELECT pg_sleep(60)", "postgresql", "that calls pg_sleep, which I don't run"),
+        (
+            "SELECT dblink('x', 'y')",
+            "postgresql",
+            "that calls dblink, which connects to other servers",
+        ),
+        (
+            "SELECT passwd FROM pg_shadow",
+            "postgresql",
+            "that reads pg_shadow, which holds password hashes",
+        ),
+        ("SELEC 1", "sqlite", "I could not read that as SQL"),
+        ("-- only a comment", "sqlite", "there is no query in that"),
+    ],
+)
+def test_guard_tells_users_why_in_plain_words(sql: str, engine: str, reason: str) -> None:
+    assert refusal(sql, engine).reason == reason
+
+
+@pytest.mark.parametrize(
     ("sql", "engine"),
     [
         ("SELECT 1 /*! , SLEEP(10) */", "mysql"),  # MySQL would run this comment
@@ -342,6 +395,7 @@ def test_guard_rejects_data_modifying_cte(sql: str, engine: str) -> None:
         ("SELECT FROM WHERE", "sqlite", "garbage"),
         ("ＳＥＬＥＣＴ 1", "sqlite", "garbage"),
         ("SELECT ｐｇ_sleep(1)", "postgresql", "garbage"),
+        ("SELECT pg_\u200bsleep(1)", "postgresql", "garbage"),
         ("SELECT " + "(" * 200 + "1" + ")" * 200, "sqlite", "garbage"),
         ("   ", "mysql", "garbage"),
     ],
