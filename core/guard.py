@@ -43,6 +43,10 @@ ADMIN: Refusal = ("admin", "that is an administrative command I don't run")
 NOT_A_QUERY: Refusal = ("admin", "that is not a SELECT query, and SELECT is all I run")
 GARBAGE: Refusal = ("garbage", "I could not read that as SQL")
 EMPTY: Refusal = ("garbage", "there is no query in that")
+TOO_LONG: Refusal = ("garbage", "that is too long for me to check")
+
+# Parsing is pure Python and grows with the text; no question needs a longer query.
+MAX_SQL_CHARS = 100_000
 
 # Functions refused on every engine: (kind, why, names; "*" is a wildcard). A name that is
 # dangerous on one engine is at worst unknown on another, so one list serves all three.
@@ -149,6 +153,8 @@ def check(sql: str, dialect: str, limit: int | None, hidden: Collection[str] = (
     engine = _engine(dialect)
     if limit is not None and limit < 0:
         raise ValueError(f"limit must be 0 or more, not {limit}")
+    if len(sql) > MAX_SQL_CHARS:
+        raise _refusal(TOO_LONG, f"{len(sql)} characters")
 
     tree = _parse_one(sql, engine)
     _refuse_unsafe_nodes(tree)
