@@ -136,48 +136,42 @@ def run_query(engine: Engine, sql: str, *, row_limit: int, timeout: float) -> Re
     kind = dialect_of(engine)
     raw = _checkout(engine)
     started = time.perf_counter()
+    cursor: Any = None
     healthy = False
     try:
-        columns, rows, healthy = _run(engine, raw, kind, sql, row_limit, timeout)
+        cursor = _open_cursor(engine, raw.driver_connection, kind, timeout)
+        cursor.execute(sql)
+        columns, rows = _fetch(cursor, row_limit)
+        # A MySQL stream left half-read makes the server send all the rest before anything else.
+        healthy = kind != "mysql" or len(rows) <= row_limit or _drained(cursor)
     except Exception as exc:
         healthy = not _is_disconnect(engine, raw, exc)
         raise _query_error(engine, exc, timeout, time.perf_counter() - started) from None
     finally:
-        _release(raw, healthy)
+        _release(raw, cursor, healthy)
     ms = (time.perf_counter() - started) * 1000
     logger.debug("%s query: %d rows in %.1f ms: %s", kind, len(rows), ms, sql)
     if ms >= timeout * 1000:
         # MariaDB's SLEEP() and BENCHMARK() answer 1 or 0 when interrupted, not an error.
         raise QueryTimedOut(timeout, f"the server answered only at the time limit ({ms:.0f} ms)")
-    truncated = len(rows) > row_limit
-    return Result(columns, rows[:row_limit], truncated, ms)
+    return Result(columns, rows[:row_limit], len(rows) > row_limit, ms)
 
 
 def _checkout(engine: Engine) -> PoolProxiedConnection:
+    # A first connection's failure arrives as the driver's own error, later ones wrapped.
+    failures = (sa.exc.DBAPIError, sa.exc.TimeoutError, engine.dialect.loaded_dbapi.Error)
     try:
         return engine.raw_connection()
-    except (sa.exc.DBAPIError, sa.exc.TimeoutError) as exc:
+    except failures as exc:
         raise connection_failed(engine, exc) from None
 
 
-def _run(
-    engine: Engine, raw: PoolProxiedConnection, kind: str, sql: str, limit: int, timeout: float
-) -> tuple[list[str], list[tuple[Any, ...]], bool]:
-    driver = raw.driver_connection
+def _open_cursor(engine: Engine, driver: Any, kind: str, timeout: float) -> Any:
     if kind == "postgresql":
-        cursor = _postgres_cursor(driver, timeout)
-    elif kind == "mysql":
-        cursor = _mysql_cursor(driver, timeout, bool(getattr(engine.dialect, "is_mariadb", 0)))
-    else:
-        cursor = _sqlite_cursor(driver, timeout)
-    try:
-        cursor.execute(sql)
-        columns, rows = _fetch(cursor, limit)
-        # A MySQL stream left half-read makes the server send the rest before anything else.
-        healthy = kind != "mysql" or len(rows) <= limit or _drained(cursor)
-        return columns, rows, healthy
-    finally:
-        _close_quietly(cursor)
+        return _postgres_cursor(driver, timeout)
+    if kind == "mysql":
+        return _mysql_cursor(driver, timeout, bool(getattr(engine.dialect, "is_mariadb", 0)))
+    return _sqlite_cursor(driver, timeout)
 
 
 def _fetch(cursor: Any, limit: int) -> tuple[list[str], list[tuple[Any, ...]]]:
@@ -249,20 +243,33 @@ def _close_quietly(cursor: Any) -> None:
         logger.debug("closing a cursor failed", exc_info=True)
 
 
-def _release(raw: PoolProxiedConnection, healthy: bool) -> None:
+def _release(raw: PoolProxiedConnection, cursor: Any, healthy: bool) -> None:
     """Roll back and return the connection, or throw it away when its state is unknown."""
+    if not healthy:
+        # Closing the socket is the quick way to stop a MySQL stream; the pool reconnects.
+        _forget_stream(cursor)
+        raw.invalidate()
+        raw.close()
+        return
+    driver: Any = raw.driver_connection
     try:
-        if healthy:
-            raw.rollback()
-            if isinstance(raw.driver_connection, sqlite3.Connection):
-                raw.driver_connection.set_progress_handler(None, 0)
-        else:
-            raw.invalidate()
+        if cursor is not None:
+            cursor.close()
+        driver.rollback()
+        if isinstance(driver, sqlite3.Connection):
+            driver.set_progress_handler(None, 0)
     except Exception:
         logger.debug("rollback failed; discarding the connection", exc_info=True)
         raw.invalidate()
     finally:
         raw.close()
+
+
+def _forget_stream(cursor: Any) -> None:
+    """Stop PyMySQL from reading the rest of a stream later from a socket we closed."""
+    result = getattr(cursor, "_result", None)
+    if type(cursor).__module__.startswith("pymysql") and result is not None:
+        result.unbuffered_active = False
 
 
 def _is_disconnect(engine: Engine, raw: PoolProxiedConnection, exc: Exception) -> bool:
@@ -391,7 +398,7 @@ def can_write(engine: Engine) -> bool:
         logger.warning("could not read this login's privileges", exc_info=True)
         return False
     finally:
-        _release(raw, healthy=True)
+        _release(raw, None, healthy=True)
 
 
 _PG_WRITABLE = """
