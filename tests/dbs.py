@@ -105,7 +105,7 @@ def require_service(kind: str) -> None:
     """Skip (or fail under SQLBOT_REQUIRE_SERVICES=1) when the server for ``kind`` is down."""
     if kind == "sqlite":
         return
-    problem = _service_problem(kind)
+    problem = service_problem(kind)
     if problem is None:
         return
     if os.environ.get("SQLBOT_REQUIRE_SERVICES") == "1":
@@ -114,7 +114,7 @@ def require_service(kind: str) -> None:
 
 
 @cache
-def _service_problem(kind: str) -> str | None:
+def service_problem(kind: str) -> str | None:
     url = admin_url(kind)
     engine = _plain_engine(url_text(url))
     try:
@@ -136,7 +136,7 @@ def _plain_engine(url: str, **kwargs: Any) -> sa.Engine:
 
 
 @contextmanager
-def _machine_lock(name: str) -> Iterator[None]:
+def machine_lock(name: str) -> Iterator[None]:
     with open(f"/tmp/{name}.lock", "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
@@ -156,16 +156,16 @@ def chinook_url_for(kind: str) -> str:
 @cache
 def _loaded_chinook(kind: str) -> str:
     url = database_url(kind, CHINOOK_DB)
-    with _machine_lock(f"{CHINOOK_DB}_{kind}"):
+    with machine_lock(f"{CHINOOK_DB}_{kind}"):
         if not _is_intact_chinook(url, kind, CHINOOK_DB):
-            _drop_database(kind, CHINOOK_DB)
-            _create_database(kind, CHINOOK_DB)
+            drop_database(kind, CHINOOK_DB)
+            create_database(kind, CHINOOK_DB)
             load_chinook(url, kind)
     return url
 
 
 def _is_intact_chinook(url: str, kind: str, name: str) -> bool:
-    if not _database_exists(kind, name):
+    if not database_exists(kind, name):
         return False
     try:
         counts = {_norm(table): rows for table, (rows, _) in _row_counts(url).items()}
@@ -186,7 +186,7 @@ def _norm(table: str) -> str:
     return table.replace("_", "").lower()
 
 
-def _database_exists(kind: str, name: str) -> bool:
+def database_exists(kind: str, name: str) -> bool:
     sql = {
         "postgresql": "SELECT 1 FROM pg_database WHERE datname = :n",
         "mysql": "SELECT 1 FROM information_schema.schemata WHERE schema_name = :n",
@@ -199,7 +199,8 @@ def _database_exists(kind: str, name: str) -> bool:
         engine.dispose()
 
 
-def _admin_execute(kind: str, sql: str) -> None:
+def admin_execute(kind: str, sql: str) -> None:
+    """Run one statement on the server for ``kind`` as its admin, outside a transaction."""
     engine = _plain_engine(url_text(admin_url(kind)), isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as conn:
@@ -208,14 +209,17 @@ def _admin_execute(kind: str, sql: str) -> None:
         engine.dispose()
 
 
-def _create_database(kind: str, name: str) -> None:
+_admin_execute = admin_execute  # the older name, still used by other test helpers
+
+
+def create_database(kind: str, name: str) -> None:
     suffix = " CHARACTER SET utf8mb4" if kind == "mysql" else ""
-    _admin_execute(kind, f"CREATE DATABASE {name}{suffix}")
+    admin_execute(kind, f"CREATE DATABASE {name}{suffix}")
 
 
-def _drop_database(kind: str, name: str) -> None:
+def drop_database(kind: str, name: str) -> None:
     force = " WITH (FORCE)" if kind == "postgresql" else ""
-    _admin_execute(kind, f"DROP DATABASE IF EXISTS {name}{force}")
+    admin_execute(kind, f"DROP DATABASE IF EXISTS {name}{force}")
 
 
 def chinook_statements(kind: str) -> list[str]:
@@ -255,11 +259,11 @@ def fresh_database(kind: str, tmp_dir: Path | None = None) -> Iterator[str]:
         yield from _fresh_sqlite(name, tmp_dir)
         return
     require_service(kind)
-    _create_database(kind, name)
+    create_database(kind, name)
     try:
         yield database_url(kind, name)
     finally:
-        _drop_database(kind, name)
+        drop_database(kind, name)
 
 
 @dataclass(frozen=True)
@@ -282,25 +286,25 @@ def new_login(kind: str) -> Iterator[Login]:
     token = uuid.uuid4().hex[:12]
     login = Login(kind, f"sqlbot_test_{token}", f"pw-{token}-Zq7")
     if kind == "postgresql":
-        _admin_execute(kind, f"CREATE ROLE {login.user} LOGIN PASSWORD '{login.password}'")
+        admin_execute(kind, f"CREATE ROLE {login.user} LOGIN PASSWORD '{login.password}'")
     else:
-        _admin_execute(kind, f"CREATE USER '{login.user}'@'%' IDENTIFIED BY '{login.password}'")
+        admin_execute(kind, f"CREATE USER '{login.user}'@'%' IDENTIFIED BY '{login.password}'")
     try:
         yield login
     finally:
         drop = (
             f"DROP ROLE {login.user}" if kind == "postgresql" else f"DROP USER '{login.user}'@'%'"
         )
-        _admin_execute(kind, drop)
+        admin_execute(kind, drop)
 
 
 def grant(login: Login, database: str, *, owner: bool) -> None:
     """Make ``login`` the owner of ``database``, or let it only read that database's tables."""
     if login.kind == "mysql":
         what = "ALL PRIVILEGES" if owner else "SELECT"
-        _admin_execute("mysql", f"GRANT {what} ON `{database}`.* TO '{login.user}'@'%'")
+        admin_execute("mysql", f"GRANT {what} ON `{database}`.* TO '{login.user}'@'%'")
     elif owner:
-        _admin_execute("postgresql", f"ALTER DATABASE {database} OWNER TO {login.user}")
+        admin_execute("postgresql", f"ALTER DATABASE {database} OWNER TO {login.user}")
     else:
         _pg_grant_read(login.user, database)
 
