@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App
@@ -39,9 +40,13 @@ def web_client(token: str, base_url: str | None) -> WebClient:
     return client
 
 
-def build_app(service: Service, client: WebClient) -> App:
+def build_app(service: Service, client: WebClient, workers: Executor | None = None) -> App:
     """A Bolt app answering through ``service``; Web API calls go through ``client``."""
-    app = App(client=client, token_verification_enabled=True, process_before_response=False)
+    app = App(
+        client=client,
+        process_before_response=False,
+        listener_executor=workers or ThreadPoolExecutor(max_workers=8),
+    )
     handlers = Handlers(service)
     app.command("/ask")(handlers.on_ask)
     app.command("/sqlbot")(handlers.on_sqlbot)

@@ -65,6 +65,8 @@ class Databases:
         self._connect_timeout = connect_timeout
         self._engines: dict[str, tuple[str, Engine]] = {}
         self._lock = threading.Lock()
+        self._filtered: dict[tuple[str, int, frozenset[str]], Schema] = {}
+        self._sources: dict[str, Schema] = {}
         self.schemas = SchemaCache()
 
     def engine(self, connection: Connection) -> Engine:
@@ -80,10 +82,22 @@ class Databases:
         return engine
 
     def schema(self, connection: Connection) -> Schema:
-        """The discovered schema, without what the admins hid."""
+        """The discovered schema, without what the admins hid.
+
+        The same object comes back until a refresh, so indexes built on it are reused.
+        """
         engine = self.engine(connection)
         schema = self.schemas.get(connection.name, engine, connection.schemas)
-        return schema.without(connection.hidden)
+        key = (connection.name, id(schema), connection.hidden)
+        with self._lock:
+            filtered = self._filtered.get(key)
+            if filtered is None:
+                filtered = schema.without(connection.hidden)
+                self._filtered = {k: v for k, v in self._filtered.items() if k[0] != key[0]}
+                # Keep the source alive with its filtered copy so id() stays unique.
+                self._filtered[key] = filtered
+                self._sources[connection.name] = schema
+            return filtered
 
     def forget(self, name: str) -> None:
         """Close the engine and drop the schema of a removed or changed connection."""

@@ -18,6 +18,9 @@ logger = logging.getLogger(__name__)
 
 _FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+-]*)[ \t]*\n?(.*?)(?:```|\Z)", re.DOTALL)
 _START = re.compile(r"(?im)^\s*(select|with)\b")
+_STATEMENT = re.compile(
+    r"(?i)\s*(select|with|insert|update|delete|drop|create|alter|truncate|grant|merge|call)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,10 @@ def extract_sql(reply: str) -> str | None:
     >>> extract_sql("Here it is:\\nSELECT COUNT(*) FROM t") is None
     False
     """
-    blocks = [body for _, body in _FENCE.findall(reply) if _START.search(body)]
+    fenced = _FENCE.findall(reply)
+    blocks = [body for _, body in fenced if _START.search(body)]
+    # A block of other SQL (DROP, DELETE...) still goes to the guard, so the user hears why.
+    blocks += [body for lang, body in fenced if lang.lower() == "sql" or _STATEMENT.match(body)]
     if blocks:
         return _first_statement(blocks[0])
     match = _START.search(reply)
