@@ -7,7 +7,7 @@ import logging
 import sys
 
 from core.errors import SqlbotError
-from core.secrets import install_log_redaction
+from core.secrets import install_log_redaction, redact
 from core.settings import Settings, load_dotenv_file
 
 
@@ -46,10 +46,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _dispatch(args, Settings.from_env())
     except SqlbotError as exc:
-        print(f"sqlbot: {exc.reason}", file=sys.stderr)
+        print(f"sqlbot: {redact(exc.reason)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception:
+        # The log line is redacted; a raw traceback could carry a connection URL.
+        logging.getLogger("bot").exception("sqlbot stopped on an unexpected error")
+        return 1
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:

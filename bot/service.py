@@ -7,49 +7,58 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.answer import Asker, Pipeline
+from core.answer import NOBODY, Asker, Pipeline
 from core.connections import Connection, Databases, parse_url
 from core.errors import ConfigError, TranslationDeclined
+from core.examples import Examples
 from core.history import History
 from core.model import Answer, Translation
 from core.ratelimit import RateLimiter
 from core.schema import Schema
 from core.secrets import remember
 from core.settings import Settings
-from core.translate import LLMTranslator, Translator, Turn
+from core.translate import LLMTranslator, Request, Translator, Turn
 
 logger = logging.getLogger(__name__)
 
 DEMO_NAME = "demo"
-NOBODY = Asker()
 
 
 class NoModelTranslator:
     """Stands in when SQLBOT_TRANSLATOR=llm but no endpoint is configured: says how to fix it."""
 
-    def translate(
-        self, question: str, schema: Schema, *, row_limit: int, turns: tuple[Turn, ...] = ()
-    ) -> Translation:
+    def translate(self, request: Request, schema: Schema, *, row_limit: int) -> Translation:
         from bot import messages
 
         raise TranslationDeclined(messages.NO_MODEL_CONFIGURED)
 
 
+class OfflineAdapter:
+    """The offline translator behind the pipeline's request interface."""
+
+    def __init__(self) -> None:
+        from core.offline import OfflineTranslator
+
+        self._offline = OfflineTranslator()
+
+    def translate(self, request: Request, schema: Schema, *, row_limit: int) -> Translation:
+        return self._offline.translate(request.question, schema, row_limit=row_limit)
+
+
 def make_translator(settings: Settings) -> Translator:
     """The model translator when one is configured, else the offline one."""
-    if settings.uses_llm:
-        if not (settings.openai_api_key or settings.openai_base_url):
-            return NoModelTranslator()
-        return LLMTranslator(
-            api_key=settings.openai_api_key,
-            base_url=settings.openai_base_url,
-            model=settings.model,
-            timeout=settings.model_timeout,
-            send_samples=settings.send_samples,
-        )
-    from core.offline import OfflineTranslator
-
-    return OfflineTranslator()
+    if not settings.uses_llm:
+        return OfflineAdapter()
+    if not (settings.openai_api_key or settings.openai_base_url):
+        return NoModelTranslator()
+    return LLMTranslator(
+        api_key=settings.openai_api_key,
+        base_url=settings.openai_base_url,
+        model=settings.model,
+        timeout=settings.model_timeout,
+        send_samples=settings.send_samples,
+        schema_tokens=settings.schema_tokens,
+    )
 
 
 def connection_from(value: str, name: str | None = None) -> Connection:
@@ -89,7 +98,7 @@ class Service:
         connection = self.connection_for(asker.channel)
         if connection is None:
             raise ConfigError("No database is mapped to this channel.")
-        return self.pipeline.ask(question, connection, asker, turns)
+        return self.pipeline.ask(Request(question, turns), connection, asker)
 
     def close(self) -> None:
         self.pipeline.databases.close()
@@ -98,12 +107,15 @@ class Service:
 def build_service(settings: Settings, connection_url: str | None = None) -> Service:
     """Build the pipeline, history and default connection from ``settings``."""
     remember(*settings.secrets())
+    store = settings.data_dir / "sqlbot.sqlite"
     pipeline = Pipeline(
         databases=Databases(),
         translator=make_translator(settings),
-        history=History(settings.data_dir / "sqlbot.sqlite"),
+        history=History(store),
+        examples=Examples(store),
         row_limit=settings.row_limit,
         timeout=settings.query_timeout,
+        repair_rounds=settings.repair_rounds,
         limiter=RateLimiter(settings.rate_limit),
     )
     return Service(settings, pipeline, _default(settings, connection_url))

@@ -4,19 +4,31 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from core import execute, guard
 from core.connections import Connection, Databases
-from core.errors import RateLimited, SqlbotError, TranslationDeclined
+from core.errors import (
+    QueryFailed,
+    RateLimited,
+    SqlbotError,
+    TranslationDeclined,
+    UnsafeQuery,
+)
+from core.examples import Examples, similarity
+from core.hints import did_you_mean
 from core.history import History
 from core.model import Answer, Translation
 from core.ratelimit import RateLimiter
 from core.schema import Schema
 from core.secrets import redact
-from core.translate import Translator, Turn
+from core.translate import Failure, Repairer, Request, Translator
 
 logger = logging.getLogger(__name__)
+
+# An example this close to the question is what the answer is built on.
+CREDIT_SIMILARITY = 0.5
 
 
 @dataclass(frozen=True)
@@ -28,6 +40,9 @@ class Asker:
     thread_ts: str | None = None
 
 
+NOBODY = Asker()
+
+
 class Pipeline:
     """Answers questions against registered databases, one bounded read each."""
 
@@ -37,41 +52,33 @@ class Pipeline:
         databases: Databases,
         translator: Translator,
         history: History,
+        examples: Examples | None = None,
         row_limit: int = 1000,
         timeout: float = 30.0,
+        repair_rounds: int = 2,
         limiter: RateLimiter | None = None,
     ) -> None:
         self.databases = databases
         self.translator = translator
         self.history = history
+        self.examples = examples
         self.row_limit = row_limit
         self.timeout = timeout
+        self.repair_rounds = repair_rounds
         self.limiter = limiter
 
-    def ask(
-        self,
-        question: str,
-        connection: Connection,
-        asker: Asker = Asker(),
-        turns: tuple[Turn, ...] = (),
-    ) -> Answer:
-        """Answer ``question`` on ``connection``; every outcome is recorded and returned."""
-        answer = Answer(question=question, connection=connection.name)
-        tokens = 0
+    def ask(self, request: Request, connection: Connection, asker: Asker = NOBODY) -> Answer:
+        """Answer ``request`` on ``connection``; every outcome is recorded and returned."""
+        answer = Answer(question=request.question, connection=connection.name)
         try:
             self._check_rate(asker)
             schema = self.databases.schema(connection)
-            translation = self._translate(question, schema, turns, answer)
-            tokens = translation.tokens
-            self._run(translation, connection, answer)
+            request = self._with_examples(request, connection, answer)
+            self._answer(request, schema, connection, answer)
         except SqlbotError as exc:
             self._fail(answer, exc)
         answer.history_id = self.history.record(
-            answer,
-            user=asker.user,
-            channel=asker.channel,
-            thread_ts=asker.thread_ts,
-            tokens=tokens,
+            answer, user=asker.user, channel=asker.channel, thread_ts=asker.thread_ts
         )
         logger.info(
             "question %s on %s: %s, %s rows, %.0f ms",
@@ -96,19 +103,65 @@ class Pipeline:
         if self.limiter and asker.user and not self.limiter.allow(asker.user):
             raise RateLimited("you are asking faster than I can answer")
 
-    def _translate(
-        self, question: str, schema: Schema, turns: tuple[Turn, ...], answer: Answer
-    ) -> Translation:
+    def _with_examples(self, request: Request, connection: Connection, answer: Answer) -> Request:
+        if self.examples is None:
+            return request
+        found = tuple(self.examples.closest(connection.name, request.question))
+        if found and similarity(found[0].question, request.question) >= CREDIT_SIMILARITY:
+            answer.verified_by = found[0].verified_by
+        return Request(request.question, request.turns, request.pinned, found)
+
+    def _answer(
+        self, request: Request, schema: Schema, connection: Connection, answer: Answer
+    ) -> None:
         if not schema.tables:
             # Nothing visible to query: say so rather than ask the model to guess (FR-7).
             raise TranslationDeclined("I can't see any tables in this database")
+        translation = self._timed(
+            answer, lambda: self.translator.translate(request, schema, row_limit=self.row_limit)
+        )
+        failures: list[Failure] = []
+        while True:
+            try:
+                self._run(translation, connection, answer)
+                return
+            except (QueryFailed, UnsafeQuery) as exc:
+                if not self._can_repair(exc, len(failures)):
+                    raise
+                failures.append(self._failure(translation, exc, schema, answer))
+            translation = self._repair(request, schema, tuple(failures), answer)
+
+    def _can_repair(self, exc: SqlbotError, rounds: int) -> bool:
+        # Only a statement the database (or parser) could not take is worth another try;
+        # a refusal of a write stays a refusal.
+        unreadable = isinstance(exc, UnsafeQuery) and exc.detail.startswith("garbage")
+        repairable = isinstance(exc, QueryFailed) or unreadable
+        return repairable and rounds < self.repair_rounds and hasattr(self.translator, "repair")
+
+    def _failure(
+        self, translation: Translation, exc: SqlbotError, schema: Schema, answer: Answer
+    ) -> Failure:
+        error = redact(exc.detail)
+        answer.attempts.append((translation.sql or "", error))
+        return Failure(translation.sql or "", error, tuple(did_you_mean(error, schema)))
+
+    def _repair(
+        self, request: Request, schema: Schema, failures: tuple[Failure, ...], answer: Answer
+    ) -> Translation:
+        repairer: Repairer = self.translator  # type: ignore[assignment]
+        answer.repairs += 1
+        return self._timed(
+            answer, lambda: repairer.repair(request, schema, failures, row_limit=self.row_limit)
+        )
+
+    def _timed(self, answer: Answer, call: Callable[[], Translation]) -> Translation:
         started = time.perf_counter()
         try:
-            return self.translator.translate(
-                question, schema, row_limit=self.row_limit, turns=turns
-            )
+            translation = call()
         finally:
-            answer.model_ms = (time.perf_counter() - started) * 1000
+            answer.model_ms += (time.perf_counter() - started) * 1000
+        answer.tokens += translation.tokens
+        return translation
 
     def _run(self, translation: Translation, connection: Connection, answer: Answer) -> None:
         answer.sql = translation.sql
@@ -123,7 +176,7 @@ class Pipeline:
         logger.debug("running on %s: %s", connection.name, safe_sql)
         result = execute.run_query(engine, safe_sql, row_limit=self.row_limit, timeout=self.timeout)
         answer.columns, answer.rows = result.columns, result.rows
-        answer.truncated, answer.db_ms = result.truncated, result.ms
+        answer.truncated, answer.db_ms = result.truncated, answer.db_ms + result.ms
 
     def _fail(self, answer: Answer, exc: SqlbotError) -> None:
         answer.status = exc.status

@@ -70,6 +70,11 @@ class History:
         db.table("history").create(HISTORY_COLUMNS, pk="id", if_not_exists=True)
         db.table("history").create_index(["channel", "id"], if_not_exists=True)
         db.table("history").create_index(["channel", "thread_ts"], if_not_exists=True)
+        db.table("attempts").create(
+            {"history_id": int, "round": int, "sql": str, "error": str},
+            pk=("history_id", "round"),
+            if_not_exists=True,
+        )
         db.table("events").create(
             {"event_id": str, "seen_at": str}, pk="event_id", if_not_exists=True
         )
@@ -86,7 +91,6 @@ class History:
         user: str = "",
         channel: str = "",
         thread_ts: str | None = None,
-        tokens: int = 0,
     ) -> int:
         """Store one answered (or failed) question and return its id."""
         row = {
@@ -102,7 +106,7 @@ class History:
             "truncated": int(answer.truncated),
             "model_ms": round(answer.model_ms, 1),
             "db_ms": round(answer.db_ms, 1),
-            "tokens": tokens,
+            "tokens": answer.tokens,
             "repairs": answer.repairs,
             "columns": json.dumps(answer.columns),
             "error": redact(answer.error_detail or answer.error or "") or None,
@@ -110,7 +114,20 @@ class History:
         with self._locked() as db:
             table = db.table("history")
             table.insert(row)
-            return int(table.last_pk or 0)
+            history_id = int(table.last_pk or 0)
+            attempts = [
+                {"history_id": history_id, "round": n, "sql": sql, "error": redact(error)}
+                for n, (sql, error) in enumerate(answer.attempts, start=1)
+            ]
+            if attempts:
+                db.table("attempts").insert_all(attempts)
+            return history_id
+
+    def attempts(self, history_id: int) -> list[dict[str, Any]]:
+        """The statements rejected on the way to an answer, in order (repair rounds)."""
+        sql = "SELECT round, sql, error FROM attempts WHERE history_id = ? ORDER BY round"
+        with self._locked() as db:
+            return list(db.query(sql, [history_id]))
 
     def get(self, history_id: int) -> dict[str, Any] | None:
         """One history row, or None."""

@@ -47,6 +47,10 @@ class Answer:
     db_ms: float = 0.0
     history_id: int | None = None
     repairs: int = 0
+    tokens: int = 0
+    verified_by: str | None = None
+    # Statements the database rejected before the final one: (sql, error), for the history.
+    attempts: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def ms(self) -> float:

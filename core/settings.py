@@ -70,6 +70,8 @@ class Settings:
     rate_limit: int = 20
     model_timeout: float = 60.0
     send_samples: bool = True
+    schema_tokens: int = 6000
+    repair_rounds: int = 2
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -98,6 +100,8 @@ class Settings:
             rate_limit=_int(env, "SQLBOT_RATE_LIMIT", 20),
             model_timeout=_float(env, "SQLBOT_MODEL_TIMEOUT", 60.0),
             send_samples=_bool(env, "SQLBOT_SEND_SAMPLES", True),
+            schema_tokens=_int(env, "SQLBOT_SCHEMA_TOKENS", 6000, minimum=200),
+            repair_rounds=_int(env, "SQLBOT_REPAIR_ROUNDS", 2, minimum=0),
         )
 
     @property

@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from core.errors import ModelUnavailable, TranslationDeclined
+from core.examples import Example
 from core.model import Translation
-from core.prompt import PromptContext, system_prompt
+from core.prompt import DIALECT_NAMES, PromptContext, system_prompt
+from core.retrieval import select_tables
 from core.schema import Schema
 
 logger = logging.getLogger(__name__)
@@ -32,11 +34,36 @@ class Turn:
     columns: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Request:
+    """One question with everything around it: earlier turns, pins and verified examples."""
+
+    question: str
+    turns: tuple[Turn, ...] = ()
+    pinned: tuple[str, ...] = ()
+    examples: tuple[Example, ...] = ()
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A statement the database rejected, for a repair round."""
+
+    sql: str
+    error: str
+    hints: tuple[str, ...] = ()
+
+
 class Translator(Protocol):
     """Anything that turns a question about ``schema`` into a Translation."""
 
-    def translate(
-        self, question: str, schema: Schema, *, row_limit: int, turns: tuple[Turn, ...] = ()
+    def translate(self, request: Request, schema: Schema, *, row_limit: int) -> Translation: ...
+
+
+class Repairer(Protocol):
+    """A translator that can try again when the database rejects its SQL."""
+
+    def repair(
+        self, request: Request, schema: Schema, failures: tuple[Failure, ...], *, row_limit: int
     ) -> Translation: ...
 
 
@@ -110,6 +137,7 @@ class LLMTranslator:
         max_retries: int = 2,
         today: dt.date | None = None,
         send_samples: bool = True,
+        schema_tokens: int = 6000,
     ) -> None:
         import openai
 
@@ -122,15 +150,37 @@ class LLMTranslator:
         self.model = model
         self._today = today
         self._send_samples = send_samples
+        self._schema_tokens = schema_tokens
 
-    def translate(
-        self, question: str, schema: Schema, *, row_limit: int, turns: tuple[Turn, ...] = ()
+    def translate(self, request: Request, schema: Schema, *, row_limit: int) -> Translation:
+        return self.complete(self._messages(request, schema, row_limit))
+
+    def repair(
+        self, request: Request, schema: Schema, failures: tuple[Failure, ...], *, row_limit: int
     ) -> Translation:
-        context = PromptContext(self._today or dt.date.today(), row_limit, self._send_samples)
-        messages = [{"role": "system", "content": system_prompt(schema, context, schema.tables)}]
-        messages += _turn_messages(turns)
-        messages.append({"role": "user", "content": question})
+        """Ask again, showing the model each rejected statement and the database's words."""
+        messages = self._messages(request, schema, row_limit)
+        for failure in failures:
+            messages.append({"role": "assistant", "content": f"```sql\n{failure.sql}\n```"})
+            messages.append({"role": "user", "content": repair_prompt(schema, failure)})
         return self.complete(messages)
+
+    def _messages(self, request: Request, schema: Schema, row_limit: int) -> list[dict[str, str]]:
+        context = PromptContext(self._today or dt.date.today(), row_limit, self._send_samples)
+        hints = [t.sql for t in request.turns if t.sql] + [e.sql for e in request.examples]
+        tables = select_tables(
+            request.question,
+            schema,
+            budget_tokens=self._schema_tokens,
+            pinned=request.pinned,
+            send_samples=self._send_samples,
+            hints=hints,
+        )
+        messages = [{"role": "system", "content": system_prompt(schema, context, tables)}]
+        messages += _example_messages(request.examples)
+        messages += _turn_messages(request.turns)
+        messages.append({"role": "user", "content": request.question})
+        return messages
 
     def complete(self, messages: list[dict[str, str]]) -> Translation:
         """Send ``messages`` and read one statement out of the reply."""
@@ -163,6 +213,23 @@ class LLMTranslator:
         except openai.APIError as exc:
             raise ModelUnavailable("the model service is failing right now", str(exc)) from exc
         return _reply_text(response), _tokens(response)
+
+
+def repair_prompt(schema: Schema, failure: Failure) -> str:
+    """The follow-up message of a repair round (FR-4)."""
+    dialect = DIALECT_NAMES.get(schema.dialect, schema.dialect)
+    lines = [f"That query failed on {dialect}: {failure.error}"]
+    lines += [f"Hint: {hint}" for hint in failure.hints]
+    lines.append(f"Write one corrected {dialect} query in a ```sql block.")
+    return "\n".join(lines)
+
+
+def _example_messages(examples: tuple[Example, ...]) -> list[dict[str, str]]:
+    messages = []
+    for example in examples:
+        messages.append({"role": "user", "content": example.question})
+        messages.append({"role": "assistant", "content": f"```sql\n{example.sql}\n```"})
+    return messages
 
 
 def _turn_messages(turns: tuple[Turn, ...]) -> list[dict[str, str]]:
