@@ -404,7 +404,6 @@ def verify(connection: Connection, *, connect_timeout: float = 5.0) -> Checked:
     """Connect, discover the tables (no samples) and check the grants; ConnectionFailed if not."""
     engine = execute.make_engine(connection.url, connect_timeout=connect_timeout, pool_size=1)
     try:
-        _connect(engine)
         execute.probe(engine)
         try:
             schema = discover(engine, connection.schemas, samples=False)
@@ -418,12 +417,3 @@ def verify(connection: Connection, *, connect_timeout: float = 5.0) -> Checked:
         return Checked(schema, execute.can_write(engine))
     finally:
         engine.dispose()
-
-
-def _connect(engine: sa.Engine) -> None:
-    # SQLAlchemy wraps a failed connect in a DBAPIError that names the failed step.
-    try:
-        with engine.connect():
-            pass
-    except sa.exc.DBAPIError as exc:
-        raise execute.connection_failed(engine, exc) from None
