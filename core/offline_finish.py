@@ -1,0 +1,140 @@
+"""Settling what only the whole question decides: what "most" groups by, MAX or ORDER BY,
+what "sales" adds up, and which parts were never read.
+"""
+
+from __future__ import annotations
+
+from core.offline_plan import Agg, Col, Cond, Key
+from core.offline_state import Pending, ReaderState
+from core.schema import Table
+
+
+class FinishReading(ReaderState):
+    """The last step of a reading, once every item has had its turn."""
+
+    def _finish(self) -> None:
+        self._resolve_pending()
+        self._apply_rank()
+        self._apply_extreme()
+        self._apply_having()
+        self._apply_direction()
+        self._apply_extra()
+        self._check_grouping()
+        self.plan.unread += [it.phrase for it in self.items if not it.used]
+
+    def _anchors(self) -> list[Table]:
+        tables = [k.entity or (k.col.table if k.col else None) for k in self.plan.keys]
+        tables += [self.entity, self.base]
+        return [t for t in tables if t is not None][:1]
+
+    def _resolve_pending(self) -> None:
+        for pending in self.pending:
+            agg = self._measure(pending)
+            if agg is not None:
+                self.plan.aggs.append(agg)
+        if self.rank is not None and isinstance(self.rank[0], Pending):
+            agg = self._measure(self.rank[0])
+            self.rank = (agg, self.rank[1]) if agg is not None else None
+            if agg is None:
+                self.plan.unread.append("measure")
+
+    def _measure(self, pending: Pending) -> Agg | None:
+        found = self.res.measure(pending.kind, self._anchors())
+        if found is None:
+            self.doubt(f"no '{pending.kind}' to add up")
+            return None
+        self.note(f"{pending.fn} of {pending.kind}")
+        return Agg(pending.fn, found.col, times=found.times)
+
+    def _apply_rank(self) -> None:
+        if self.rank is None:
+            return
+        key, desc = self.rank
+        assert not isinstance(key, Pending)
+        own_column = isinstance(key, Col) and key.table is self.entity
+        if not self.plan.keys and not own_column:
+            key_added = self._rank_group(key)
+            if not key_added:
+                self.plan.doubts.append("nothing to rank")
+                self.plan.limit = None
+                return
+        self.plan.order.insert(0, (key, desc))
+        if isinstance(key, Agg) and key not in self.plan.aggs:
+            self.plan.aggs.append(key)
+        if self.plan.limit is None and self.entity is None:
+            self.plan.limit = 1
+
+    def _rank_group(self, key: Agg | Col) -> bool:
+        source = key.source if isinstance(key, Agg) else key.table
+        if self.entity is not None and source is not self.entity:
+            self.plan.keys.append(Key(entity=self.entity))
+        elif self.plan.outputs:
+            self.plan.keys.append(Key(self.plan.outputs[0]))
+        elif self.base is not None and self.explicit_base and source is not self.base:
+            self.plan.keys.append(Key(entity=self.base))
+        else:
+            return False
+        return True
+
+    def _apply_extreme(self) -> None:
+        if self.extreme is None:
+            return
+        col, desc = self.extreme
+        listing = self.plan.outputs or self.explicit_base or self.entity is not None
+        if self.plan.keys:
+            self.plan.unread.append("highest per group")
+        elif listing:
+            self.plan.order.append((col, desc))
+            self.plan.limit = self.plan.limit or 1
+        else:
+            self.plan.aggs.append(Agg("max" if desc else "min", col))
+            self.plan.limit = None
+
+    def _apply_having(self) -> None:
+        """ "genres with more than 100 tracks": the filter is per row of the table listed."""
+        if not self.plan.having or self.plan.keys:
+            return
+        target = self.entity or self.base
+        counts_itself = any(c.agg.source is target for c in self.plan.having if c.agg)
+        averages = any(c.agg is not None and c.agg.col is not None for c in self.plan.having)
+        if target is not None and (averages or not counts_itself):
+            self.plan.keys.append(Key(entity=target))
+        else:
+            self.plan.unread.append("group filter")
+
+    def _apply_direction(self) -> None:
+        if self.pending_dir is None or self.plan.order:
+            return
+        if self.plan.aggs and self.plan.keys:
+            self.plan.order.append((self.plan.aggs[0], self.pending_dir))
+        elif self.plan.outputs:
+            self.plan.order.append((self.plan.outputs[0], self.pending_dir))
+        elif self.base is not None and self.label_of(self.base):
+            self.plan.order.append((self.label_of(self.base)[0], self.pending_dir))
+
+    def _apply_extra(self) -> None:
+        used = {id(t) for t in self.plan.tables()}
+        used |= {id(c.table) for c in self.plan.where if c.table is not None}
+        for table in self.extra:
+            if id(table) not in used:
+                self.add_where(Cond("exists", table=table))
+                used.add(id(table))
+
+    def _check_grouping(self) -> None:
+        plan = self.plan
+        if plan.keys and not plan.aggs and plan.having:
+            plan.aggs.extend(c.agg for c in plan.having if c.agg and c.agg not in plan.aggs)
+        elif plan.keys and not plan.aggs and self.base is not None:
+            plan.aggs.append(Agg("count", table=self.base))
+            self.note(f"count of {self.base.name}")
+        if self._listing() and plan.outputs and self.base is not None:
+            labels = [c for c in self.label_of(self.base) if c not in plan.outputs]
+            if labels and all(c.table is self.base for c in plan.outputs):
+                plan.outputs[:0] = labels
+        if plan.aggs and plan.outputs and not plan.keys:
+            plan.unread.append("columns beside a total")
+
+    def _listing(self) -> bool:
+        plan = self.plan
+        plain = not (plan.aggs or plan.keys or plan.distinct or plan.order)
+        return plain and self.explicit_base

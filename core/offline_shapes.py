@@ -1,0 +1,138 @@
+"""Reading the shape of an answer: counts, aggregates, measures and grouping."""
+
+from __future__ import annotations
+
+from core.offline_link import Item
+from core.offline_plan import Agg, Col, Key
+from core.offline_roles import money_column
+from core.offline_state import Pending, ReaderState
+from core.offline_words import identifier_words
+from core.schema import Table
+
+
+class ShapeReading(ReaderState):
+    """Handlers for cues that decide what the answer's rows are."""
+
+    def read_count(self, i: int) -> None:
+        j, distinct = i + 1, False
+        if self.is_cue(j, "distinct"):
+            distinct, j = True, j + 1
+            self.use(self.at(j - 1))
+        while self.adjective(self.free(j)) or self.is_cue(j, "and", "or"):
+            j += 1
+        target = self.free(j)
+        agg = self._count_of(target, distinct)
+        if agg is None:
+            agg = Agg("count", table=self.base)
+            if distinct:
+                return
+        else:
+            self.use(target)
+        self.use(self.at(i))
+        self.plan.aggs.append(agg)
+        self.note(f"count of {_agg_subject(agg)}")
+
+    def _count_of(self, target: Item | None, distinct: bool) -> Agg | None:
+        if target is None:
+            return None
+        table = self.table_ref(target) if target.tables() else None
+        if table is not None and not distinct:
+            return Agg("count", table=table)
+        col = self.column(target)
+        if col is None:
+            return None
+        return Agg("count", col, distinct=True) if distinct else Agg("count", table=col.table)
+
+    def read_agg(self, i: int) -> None:
+        fns, j = [str(self.items[i].data)], i + 1
+        while self.is_cue(j, "and", "or") and self.is_cue(j + 1, "agg"):
+            fns.append(str(self.items[j + 1].data))
+            j += 2
+        target = self.free(j)
+        if target is not None and target.tables() and not target.columns():
+            table_item, target = target, self.free(j + 1)
+            j += 1
+        else:
+            table_item = None
+        if self.is_cue(j + 1, "cmp") and target is not None and target.columns():
+            return  # "average age above 30" is a group filter, read by the comparison
+        money = self._money_of(target)
+        if target is not None and target.cue == "measure":
+            self.pending.extend(Pending(fn, str(target.data)) for fn in fns)
+        elif money is not None and fns in (["sum"], ["avg"]):
+            self.plan.aggs.extend(Agg(fn, money) for fn in fns)
+            self.note(f"{fns[0]} of {money.name}")
+            if target is not None and target.cue == "event":
+                return self.use(self.at(i))
+        elif target is not None and target.columns():
+            near = self.table_ref(table_item)
+            col = self.column(target, near)
+            if col is None:
+                return
+            self.plan.aggs.extend(Agg(fn, col) for fn in fns)
+            self.note(f"{'/'.join(fns)} of {col.name}")
+        else:
+            return
+        self.use(*self.items[i:j], table_item, target)
+
+    def _money_of(self, target: Item | None) -> Col | None:
+        """ "total invoiced", "sum of orders": the money column of the table named."""
+        if target is None or target.columns():
+            return None
+        table = self.table_ref(target) if target.tables() else None
+        if table is None and target.cue == "event":
+            named = [t for t in self.index.schema.tables if str(target.data) in _words(t)]
+            table = named[0] if len(named) == 1 else None
+        money = money_column(table) if table is not None else None
+        return Col(table, money) if table is not None and money is not None else None
+
+    def read_group(self, i: int) -> None:
+        target = self.free(i + 1)
+        if target is None:
+            return
+        table = self.table_ref(target) if target.tables() else None
+        if table is not None:
+            self._group_entity(table)
+        elif target.columns():
+            col = self.column(target)
+            if col is None:
+                return
+            self.plan.keys.append(Key(col))
+            self.note(f"per {col.name}")
+        elif target.values():
+            self.use(self.at(i))
+            return
+        else:
+            return
+        self.use(self.at(i), target)
+
+    def _group_entity(self, table: Table) -> None:
+        if table is self.base and not self._aggregating():
+            return
+        self.plan.keys.append(Key(entity=table))
+        self.note(f"per {table.name}")
+
+    def _aggregating(self) -> bool:
+        return any(it.cue in ("count", "agg", "measure", "super") for it in self.items)
+
+    def read_id(self, i: int) -> None:
+        table = self.table_ref(self.free(i + 1)) or self.nearest_table(i)
+        if table is None or len(table.primary_key) != 1:
+            return
+        column = next(c for c in table.columns if c.name == table.primary_key[0])
+        self.add_output(Col(table, column))
+        self.use(self.at(i))
+
+    def read_measure(self, i: int) -> None:
+        self.pending.append(Pending("sum", str(self.items[i].data)))
+        self.use(self.at(i))
+
+
+def _words(table: Table) -> tuple[str, ...]:
+    return identifier_words(table.name)
+
+
+def _agg_subject(agg: Agg) -> str:
+    if agg.col is not None:
+        return f"distinct {agg.col.name}" if agg.distinct else agg.col.name
+    return agg.table.name if agg.table is not None else "rows"

@@ -1,0 +1,61 @@
+"""What to tell someone the translator could not answer: the tables it knows, a question to try."""
+
+from __future__ import annotations
+
+from core.offline_index import SchemaIndex, is_key, kind_of
+from core.offline_words import identifier_words
+from core.schema import Column, Table
+
+MAX_NAMED = 5
+
+
+def plural(table: Table) -> str:
+    """A table's name as words, plural: ``order_items`` -> "order items", ``Track`` -> "tracks"."""
+    words = list(identifier_words(table.name)) or [table.name.lower()]
+    last = words[-1]
+    if last.endswith("y") and last[-2:-1] not in "aeiou":
+        words[-1] = last[:-1] + "ies"
+    elif last.endswith(("s", "x", "ch", "sh")):
+        words[-1] = last + "es"
+    else:
+        words[-1] = last + "s"
+    return " ".join(words)
+
+
+def main_tables(index: SchemaIndex) -> list[Table]:
+    """Tables people ask about first: not pure link tables, the largest first."""
+    tables = [t for t in index.schema.tables if not _is_link_table(t)]
+    return sorted(tables, key=lambda t: -(t.row_estimate or 0))
+
+
+def _is_link_table(table: Table) -> bool:
+    plain = [c for c in table.columns if not is_key(table, c)]
+    return not plain and len(table.foreign_keys) >= 2
+
+
+def knows_about(index: SchemaIndex) -> str:
+    """ "customers, orders and products" (and how many more)."""
+    names = sorted(plural(t) for t in main_tables(index)[:MAX_NAMED])
+    if not names:
+        return "no tables yet"
+    rest = len(index.schema.tables) - len(names)
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"{listed} (and {rest} more)" if rest > 0 else listed
+
+
+def suggestion(index: SchemaIndex) -> str:
+    """A question this schema can answer: "how many orders per status"."""
+    for table in main_tables(index):
+        column = _grouping_column(table)
+        if column is not None:
+            words = " ".join(identifier_words(column.name))
+            return f"how many {plural(table)} per {words}"
+    tables = main_tables(index)
+    return f"how many {plural(tables[0])} are there" if tables else "what tables are there"
+
+
+def _grouping_column(table: Table) -> Column | None:
+    for column in table.columns:
+        if kind_of(column) == "text" and 2 <= len(column.samples) <= 30:
+            return column
+    return None
