@@ -507,5 +507,16 @@ def kept(name: str) -> str:
     return f"Kept {name}; nothing changed."
 
 
+def key_rotated(count: int, where: str, new_key: str | None) -> str:
+    """What `python -m bot rotate-key` did; a key from the environment must be replaced there."""
+    done = f"Re-encrypted {count} stored database login{'' if count == 1 else 's'} under a new key."
+    if new_key is None:
+        return f"{done} It is in {where}; the old key no longer opens them."
+    return (
+        f"{done} Set SQLBOT_SECRET_KEY to this new key before the next start; "
+        f"the old one no longer opens them:\n{new_key}"
+    )
+
+
 def _names(names: list[str]) -> str:
     return ", ".join(names) if names else "none yet (`/sqlbot connect` adds one)"
