@@ -128,14 +128,34 @@ def duration(ms: float) -> str:
 
 def failure_text(answer: Answer) -> str:
     """Why a question got no rows, and what to try, for every status but ok."""
+    if answer.error_kind == "RateLimited":
+        return RATE_LIMITED
     if answer.status == "refused":
-        # The guard refuses SQL it was given; a refusal before any SQL is the rate limit.
-        return refused(answer.error) if answer.sql else RATE_LIMITED
+        return refused(answer.error)
     if answer.status == "declined":
         return declined(answer.explanation or answer.error)
     if answer.status == "timeout":
         return timed_out(answer.error)
+    if answer.error_kind == "ConnectionFailed":
+        return unreachable(answer.error)
+    if answer.error_kind in ("ModelUnavailable", "TranslationFailed"):
+        return model_failed(answer.error)
     return failed(answer.error)
+
+
+def unreachable(reason: str | None) -> str:
+    """The database could not be reached or would not let us in."""
+    said = f": {_clause(reason)}" if reason else ""
+    return (
+        f"I couldn't get into the database{said}. Try again in a minute; if it keeps "
+        "failing, ask an admin to check the connection with `/sqlbot list`."
+    )
+
+
+def model_failed(reason: str | None) -> str:
+    """The model did not answer, even after retries."""
+    said = f": {_clause(reason)}" if reason else ""
+    return f"I couldn't get an answer from the model{said}. Please try again in a minute."
 
 
 def refused(reason: str | None) -> str:

@@ -180,6 +180,7 @@ class Pipeline:
 
     def _fail(self, answer: Answer, exc: SqlbotError) -> None:
         answer.status = exc.status
+        answer.error_kind = type(exc).__name__
         answer.error = redact(exc.reason)
         answer.error_detail = redact(exc.detail)
         if isinstance(exc, TranslationDeclined):

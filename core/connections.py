@@ -87,7 +87,11 @@ class Databases:
         The same object comes back until a refresh, so indexes built on it are reused.
         """
         engine = self.engine(connection)
-        schema = self.schemas.get(connection.name, engine, connection.schemas)
+        try:
+            schema = self.schemas.get(connection.name, engine, connection.schemas)
+        except sa.exc.SQLAlchemyError as exc:
+            # Discovery is the first thing to touch a database: say which part failed.
+            raise execute.connection_failed(engine, exc) from None
         key = (connection.name, id(schema), connection.hidden)
         with self._lock:
             filtered = self._filtered.get(key)

@@ -42,6 +42,8 @@ class Answer:
     truncated: bool = False
     error: str | None = None
     error_detail: str | None = field(default=None, repr=False)
+    # The condition behind a failure (an error class name), so front ends can advise on it.
+    error_kind: str | None = None
     explanation: str = ""
     model_ms: float = 0.0
     db_ms: float = 0.0

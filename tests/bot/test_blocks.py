@@ -104,7 +104,10 @@ ANSWERS: dict[str, Answer] = {
         error="DROP statements change the database",
     ),
     "rate_limited": _answer(
-        sql=None, status="refused", error="you are asking faster than I can answer"
+        sql=None,
+        status="refused",
+        error="you are asking faster than I can answer",
+        error_kind="RateLimited",
     ),
     "declined": _answer(
         question="what does the invoices table mean?",
