@@ -108,19 +108,38 @@ class DateReading(ReaderState):
         if col is None:
             return
         period = nxt.time if nxt is not None and isinstance(nxt.time, Period) else None
-        if period is not None and neg is not None:
-            if not period.rolling or period.start is None:
-                return
-            self.add_where(Cond("stale", col, (period.start,)))
-            self.note(f"no {col.name} since {period.start.isoformat()}")
+        if neg is not None and col.table is not self.base:
+            cond = self._never_on_other_table(col, period)
         elif period is not None:
-            self.add_where(Cond("range", col, (period.start, period.end)))
-            self.note(f"{col.name} {period.label}")
+            cond = self._event_in(col, period, negated=neg is not None)
         elif neg is not None:
-            self.add_where(Cond("null", col))
+            cond = Cond("null", col)
             self.note(f"no {col.name}")
         else:
             self.use(self.at(i))
             self.event_col = col
             return
-        self.use(neg, self.at(i), nxt)
+        if cond is None:
+            return
+        self.add_where(cond)
+        self.use(neg, self.at(i), nxt if period is not None else None)
+
+    def _event_in(self, col: Col, period: Period, negated: bool) -> Cond | None:
+        if not negated:
+            self.note(f"{col.name} {period.label}")
+            return Cond("range", col, (period.start, period.end))
+        if not period.rolling or period.start is None:
+            return None
+        self.note(f"no {col.name} since {period.start.isoformat()}")
+        return Cond("stale", col, (period.start,))
+
+    def _never_on_other_table(self, col: Col, period: Period | None) -> Cond | None:
+        """ "products never ordered", "customers who haven't ordered in 90 days"."""
+        if period is None:
+            self.note(f"without {col.table.name}")
+            return Cond("notexists", table=col.table)
+        if not period.rolling:
+            return None
+        inner = Cond("range", col, (period.start, period.end))
+        self.note(f"without {col.table.name} {period.label}")
+        return Cond("notexists", table=col.table, inner=(inner,))

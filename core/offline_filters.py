@@ -211,6 +211,9 @@ class FilterReading(ReaderState):
                 self.use(item)
 
     def read_like(self, i: int) -> None:
+        if self.roles.get(i + 1) == "exists":
+            self.read_have(i)  # "albums containing tracks ..." asks for related rows
+            return
         pattern = self.free(i + 1)
         if pattern is None or not pattern.text:
             return

@@ -20,6 +20,8 @@ class FinishReading(ReaderState):
         self._apply_direction()
         self._apply_extra()
         self._check_grouping()
+        self._check_contradictions()
+        self._distinct_values()
         self.plan.unread += [it.phrase for it in self.items if not it.used]
 
     def _anchors(self) -> list[Table]:
@@ -81,7 +83,7 @@ class FinishReading(ReaderState):
             return
         col, desc = self.extreme
         listing = self.plan.outputs or self.explicit_base or self.entity is not None
-        if self.plan.keys:
+        if self.plan.keys or self.plan.aggs:
             self.plan.unread.append("highest per group")
         elif listing:
             self.plan.order.append((col, desc))
@@ -134,7 +136,43 @@ class FinishReading(ReaderState):
         if plan.aggs and plan.outputs and not plan.keys:
             plan.unread.append("columns beside a total")
 
+    def _check_contradictions(self) -> None:
+        """ "a singer above 40 and a singer below 30" is two questions; one query would be empty."""
+        by_column: dict[Col, list[Cond]] = {}
+        for cond in self.plan.where:
+            if cond.col is not None:
+                by_column.setdefault(cond.col, []).append(cond)
+        for conds in by_column.values():
+            if _conflict(conds):
+                self.plan.unread.append(
+                    f"both conditions on {conds[0].col.name if conds[0].col else ''}"
+                )
+
+    def _distinct_values(self) -> None:
+        """ "what are the categories": a list of stored values, each once."""
+        plan = self.plan
+        if self.explicit_base or plan.aggs or plan.keys or plan.where or plan.order:
+            return
+        if not plan.outputs or self.extreme is not None or self.rank is not None:
+            return
+        if all(c.column.samples for c in plan.outputs):
+            plan.distinct = True
+
     def _listing(self) -> bool:
         plan = self.plan
         plain = not (plan.aggs or plan.keys or plan.distinct or plan.order)
         return plain and self.explicit_base
+
+
+def _conflict(conds: list[Cond]) -> bool:
+    """Conditions on one column that no row can meet together."""
+    equal = {c.values[0] for c in conds if c.op == "=" and c.values}
+    if len(equal) > 1:
+        return True
+    lows = [c.values[0] for c in conds if c.op in (">", ">=") and c.values]
+    highs = [c.values[0] for c in conds if c.op in ("<", "<=") and c.values]
+    low = [float(v) for v in lows if isinstance(v, int | float)]
+    high = [float(v) for v in highs if isinstance(v, int | float)]
+    if len(low) < len(lows) or len(high) < len(highs) or not low or not high:
+        return False
+    return max(low) >= min(high)

@@ -73,7 +73,7 @@ def link(tokens: Sequence[Token], index: SchemaIndex, today: dt.date) -> Linked:
             item.cue = "agent"
         items.append(item)
         i += len(item.words) if item.words else 1
-        if item.cue == "like" and i < len(tokens) and _pattern_word(tokens[i]):
+        if item.cue == "like" and i < len(tokens) and _pattern_word(tokens[i], index):
             items.append(Item(i, (tokens[i].text,), text=tokens[i].text))
             i += 1
     return Linked(items, unknown)
@@ -88,8 +88,11 @@ def _after_participle(tokens: Sequence[Token], i: int) -> bool:
     return before in AGENT_VERBS or (before in FILLERS and before.endswith(("ed", "en")))
 
 
-def _pattern_word(token: Token) -> bool:
-    return token.kind != "quoted" and (token.text,) not in CUES and token.text not in FILLERS
+def _pattern_word(token: Token, index: SchemaIndex) -> bool:
+    """The word after "containing" is the text to look for, unless it names something."""
+    if token.kind == "quoted" or (token.text,) in CUES or token.text in FILLERS:
+        return False
+    return not any(r.kind in ("table", "column") for r in index.lookup((token.stem,)))
 
 
 def _best_item(tokens: Sequence[Token], i: int, index: SchemaIndex, today: dt.date) -> Item | None:
@@ -109,7 +112,8 @@ def _best_item(tokens: Sequence[Token], i: int, index: SchemaIndex, today: dt.da
     if best is None and token.text in DEMONYMS:
         refs = index.lookup(tuple(singular(w) for w in DEMONYMS[token.text].split()))
         values = [r for r in refs if r.kind == "value"]
-        noun_next = i + 1 < len(tokens) and bool(index.lookup((tokens[i + 1].stem,)))
+        following = index.lookup((tokens[i + 1].stem,)) if i + 1 < len(tokens) else []
+        noun_next = any(r.kind in ("table", "column") for r in following)
         return Item(i, (token.text,), refs=values) if values and noun_next else None
     return best
 
@@ -169,4 +173,9 @@ def _cue_item(tokens: Sequence[Token], i: int) -> Item | None:
     return None
 
 
-CUE_WORDS = frozenset(w for phrase in CUES for w in phrase if len(phrase) == 1)
+# Single words that stay cues even where a stored value spells the same ("top", "over").
+CUE_WORDS = frozenset(
+    phrase[0]
+    for phrase, (kind, _) in CUES.items()
+    if len(phrase) == 1 and kind not in ("event", "measure", "null")
+)

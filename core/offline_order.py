@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.offline_index import kind_of
 from core.offline_link import Item
 from core.offline_plan import Agg, Col
 from core.offline_roles import concept_columns, date_columns, default_date
@@ -40,7 +41,7 @@ class OrderReading(ReaderState):
             self.rank = (Agg("count", table=table), desc)
             self.note(f"{'most' if desc else 'fewest'} {table.name}")
             return True
-        if concept == "count" and target.columns():
+        if concept in (None, "count") and target.columns() and self._counts_rows(target):
             col = self.column(target)
             if col is None:
                 return False
@@ -54,6 +55,11 @@ class OrderReading(ReaderState):
             self.note(f"{'highest' if desc else 'lowest'} {col.name}")
             return True
         return self._extreme_on_base(desc, concept)
+
+    def _counts_rows(self, target: Item) -> bool:
+        """ "most languages" counts rows; "most expensive" or "highest salary" compare values."""
+        col = self.column(target)
+        return col is not None and kind_of(col.column) == "text"
 
     def read_top(self, i: int) -> None:
         """ "top 5 customers by total spent": rank a table's rows by a measure."""
@@ -119,7 +125,7 @@ class OrderReading(ReaderState):
         return True
 
     def _extreme_on_base(self, desc: bool, concept: object) -> bool:
-        if concept is None or self.base is None or concept == "count":
+        if concept is None or self.base is None or concept == "count" or self.extreme:
             return False
         found = concept_columns(self.base, str(concept))
         if len(found) != 1:

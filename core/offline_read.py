@@ -40,7 +40,7 @@ class Reader(ShapeReading, OrderReading, FilterReading, DateReading, FinishReadi
             back -= 1
         if prev is not None and prev.cue == "group" and not prev.refs:
             return "group"
-        if self.is_cue(back, "neg", "have"):
+        if self.is_cue(back, "neg", "have", "like"):
             return "exists"
         if prev is not None and prev.cue == "super" and _concept(prev) in (None, "count"):
             return "rank"
@@ -167,7 +167,14 @@ class Reader(ShapeReading, OrderReading, FilterReading, DateReading, FinishReadi
     def _table_mention(self, i: int, item: Item) -> None:
         table = self.table_ref(item)
         nxt = self.free(i + 1)
-        if table is not None and nxt is not None and nxt.columns() and not nxt.values():
+        adjacent = nxt is not None and nxt.start == item.start + len(item.words)
+        if (
+            table is not None
+            and nxt is not None
+            and adjacent
+            and nxt.columns()
+            and not nxt.values()
+        ):
             own = [r for r in nxt.columns() if r.table is table and r.column is not None]
             labels = self.label_of(table)
             if own or nxt.words[-1:] in (("name",), ("names",), ("title",), ("titles",)):
@@ -192,6 +199,9 @@ class Reader(ShapeReading, OrderReading, FilterReading, DateReading, FinishReadi
     def _column_mention(self, i: int, item: Item) -> None:
         if self.is_cue(i + 1, "cmp", "null", "like"):
             return  # the comparison after it reads this column
+        if item.words in (("name",), ("names",)) and self._after_column(i):
+            self.use(item)
+            return
         near = self._owner_after(i) or self.nearest_table(i)
         if self._names_a_row(item, near):
             assert near is not None
@@ -213,9 +223,20 @@ class Reader(ShapeReading, OrderReading, FilterReading, DateReading, FinishReadi
         self.add_output(col)
         self.use(item)
 
+    def _after_column(self, i: int) -> bool:
+        """ "government form name": the column just named is the name."""
+        prev = self.at(i - 1)
+        item = self.items[i]
+        return (
+            prev is not None
+            and bool(prev.columns())
+            and not prev.tables()
+            and prev.start + len(prev.words) == item.start
+        )
+
     def _names_a_row(self, item: Item, near: Table | None) -> bool:
         """ "the name of the customer" where customers have first and last names."""
-        if near is None or item.words[-1:] not in (("name",), ("names",)):
+        if near is None or item.words not in (("name",), ("names",), ("full", "name")):
             return False
         return not any(r.table is near for r in item.columns()) and bool(label_columns(near))
 
@@ -225,7 +246,7 @@ class Reader(ShapeReading, OrderReading, FilterReading, DateReading, FinishReadi
             item = self.items[j]
             if item.tables() and not item.columns():
                 return self.table_ref(item)
-            if item.refs or item.cue in ("group", "have", "neg", "cmp"):
+            if item.refs or item.cue not in ("super", "top", "distinct", ""):
                 return None
         return None
 

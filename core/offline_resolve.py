@@ -44,6 +44,9 @@ class Resolver:
     def _strongest(self, refs: list[Ref]) -> Ref:
         best = max(r.strength for r in refs)
         top = [r for r in refs if r.strength == best]
+        # An id named in several tables is the id of the table it belongs to.
+        owned = [r for r in top if not _borrowed(r)]
+        top = owned or top
         distinct = {(id(r.column), r.value) for r in top}
         if len(distinct) > 1:
             self.doubts.append(f"'{top[0].value or _name(top[0])}' could mean several columns")
@@ -59,16 +62,18 @@ class Resolver:
         for ref in refs:
             hops = self.hops(anchors[0], ref.table)
             if hops is not None and hops <= MAX_COLUMN_HOPS:
-                scored.append((hops, -ref.strength, ref))
+                scored.append((hops, -ref.strength, _spread(ref), ref))
         if not scored:
             return None
-        scored.sort(key=lambda s: (s[0], s[1]))
+        # Nearest first; then the stronger name; then the column with fewer distinct
+        # values ("Pop" the genre rather than "Pop" the album title).
+        scored.sort(key=lambda s: s[:3])
         best, runner_up = scored[0], scored[1] if len(scored) > 1 else None
-        if runner_up and best[:2] == runner_up[:2] and best[2].table is not runner_up[2].table:
+        if runner_up and best[:3] == runner_up[:3] and best[3].table is not runner_up[3].table:
             # Equally near in two tables: a real ambiguity, worth two doubts.
-            what = best[2].value or _name(best[2])
-            self.doubts += [f"'{what}' could be in {runner_up[2].table.name} too"] * 2
-        return best[2]
+            what = best[3].value or _name(best[3])
+            self.doubts += [f"'{what}' could be in {runner_up[3].table.name} too"] * 2
+        return best[3]
 
     def column(self, refs: list[Ref], near: Table | None = None) -> Col | None:
         ref = self.pick([r for r in refs if r.kind == "column"], near)
@@ -116,6 +121,17 @@ def _measure_of(table: Table, kind: str) -> Agg | None:
     if money is None or "price" in money.name.lower() or "salary" in money.name.lower():
         return None
     return Agg("sum", Col(table, money))
+
+
+def _borrowed(ref: Ref) -> bool:
+    """A column that holds another table's key (``Has_Pet.StuID``)."""
+    return ref.column is not None and any(
+        ref.column.name in fk.columns for fk in ref.table.foreign_keys
+    )
+
+
+def _spread(ref: Ref) -> int:
+    return len(ref.column.samples) if ref.kind == "value" and ref.column is not None else 0
 
 
 def _name(ref: Ref) -> str:

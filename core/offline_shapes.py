@@ -81,7 +81,8 @@ class ShapeReading(ReaderState):
             return None
         table = self.table_ref(target) if target.tables() else None
         if table is None and target.cue == "event":
-            named = [t for t in self.index.schema.tables if str(target.data) in _words(t)]
+            exact = [t for t in self.index.schema.tables if _words(t) == (str(target.data),)]
+            named = exact or [t for t in self.index.schema.tables if str(target.data) in _words(t)]
             table = named[0] if len(named) == 1 else None
         money = money_column(table) if table is not None else None
         return Col(table, money) if table is not None and money is not None else None
@@ -107,8 +108,8 @@ class ShapeReading(ReaderState):
         self.use(self.at(i), target)
 
     def _group_entity(self, table: Table) -> None:
-        if table is self.base and not self._aggregating():
-            return
+        if table is self.base:
+            return  # "for every singer", "average quantity per order item": one row each anyway
         self.plan.keys.append(Key(entity=table))
         self.note(f"per {table.name}")
 

@@ -88,8 +88,12 @@ class SqlBuilder(SqlParts):
         needed = {id(t) for t in self.plan.tables()}
         filters: list[exp.Expr] = []
         for cond in self.plan.where:
-            if cond.op in ("exists", "notexists") and cond.table is not None:
-                filters.append(self._exists(cond.table, list(cond.inner), cond.op == "notexists"))
+            if cond.op == "notexists" and cond.table is not None:
+                filters.append(self._exists(cond.table, list(cond.inner), True))
+                continue
+            if cond.op == "exists" and cond.table is not None:
+                # One lookup per related table: "albums containing tracks over 1" is one EXISTS.
+                below.setdefault(id(cond.table), (cond.table, []))[1].extend(cond.inner)
                 continue
             table = cond.col.table if cond.col else self.base
             if id(table) in needed or all_up(self.graph, self.base, [table]):
