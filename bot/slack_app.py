@@ -51,6 +51,7 @@ def build_app(service: Service, client: WebClient, workers: Executor | None = No
     app.command("/ask")(handlers.on_ask)
     app.command("/sqlbot")(handlers.on_sqlbot)
     app.event("app_mention")(handlers.on_mention)
+    app.event("message")(handlers.on_message)
     app.action("show_sql")(handlers.on_show_sql)
     app.action("download_csv")(handlers.on_download_csv)
     app.action("feedback_up")(handlers.on_feedback)
@@ -114,10 +115,25 @@ class Handlers:
         note = blocks.note_block(messages.NOT_IN_CHANNEL)
         respond(blocks=[*answer_blocks, note][:50], text=text, response_type="ephemeral")
 
-    def on_mention(self, body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
-        if not self.service.history.first_sighting(str(body.get("event_id") or event.get("ts"))):
-            return  # a retried delivery of an event already answered (FR-16)
-        self._answer_mention(event=event, client=client)
+    def on_mention(self, event: dict[str, Any], client: WebClient) -> None:
+        if self._first_sighting(event):
+            self._answer_mention(event=event, client=client)
+
+    def on_message(self, event: dict[str, Any], client: WebClient) -> None:
+        """A plain reply in a thread the bot answered is a follow-up question."""
+        thread, channel = event.get("thread_ts"), event.get("channel", "")
+        if not thread or event.get("subtype") or event.get("bot_id") or not event.get("text"):
+            return
+        if not self.service.history.answered_in(channel, thread):
+            return
+        if self._first_sighting(event):
+            self._answer_mention(event=event, client=client)
+
+    def _first_sighting(self, event: dict[str, Any]) -> bool:
+        # Keyed on the message itself: a retried delivery (FR-16) and the message event that
+        # Slack sends beside app_mention are the same message, answered once.
+        key = f"{event.get('channel')}:{event.get('ts')}"
+        return self.service.history.first_sighting(key)
 
     @_failsafe
     def _answer_mention(self, event: dict[str, Any], client: WebClient) -> None:

@@ -162,6 +162,12 @@ class History:
             for r in reversed(rows)
         )
 
+    def answered_in(self, channel: str, thread_ts: str) -> bool:
+        """True when the bot has answered a question in this thread."""
+        sql = "SELECT 1 FROM history WHERE channel = ? AND thread_ts = ? LIMIT 1"
+        with self._locked() as db:
+            return bool(list(db.query(sql, [channel, thread_ts])))
+
     def first_sighting(self, event_id: str) -> bool:
         """True the first time an event id is seen; False for every redelivery."""
         with self._locked() as db:
