@@ -13,6 +13,8 @@ Fixtures (defined in ``tests/conftest.py``):
     URL of a private, writable copy of the SQLite Chinook file in ``tmp_path``.
 ``postgres_admin_url``, ``mysql_admin_url``
     URLs of the servers themselves (superuser / root), for creating and dropping things.
+``scratch_url``
+    An empty scratch database on ``engine_name`` (runs three times), dropped afterwards.
 
 A server that cannot be reached makes the test skip with the reason; with
 ``SQLBOT_REQUIRE_SERVICES=1`` the skip becomes a failure.
@@ -21,19 +23,27 @@ Helpers for direct use:
 
 ``chinook_url_for(kind)``
     The Chinook URL for one engine, loading it first if needed.
+``require_service(kind)`` / ``service_problem(kind)``
+    Skip (or fail) when a server is down / the reason it is down, or None.
+``admin_url(kind)``, ``url_text(url)``, ``database_url(kind, name)``
+    Server URLs; ``url_text`` keeps the password that SQLAlchemy hides when printing.
 ``fresh_database(kind)``
     Context manager: a scratch database ``sqlbot_test_<random>`` (a temp file on
     SQLite), dropped on exit; yields its URL.
-``new_login(kind)``
+``new_login(kind)`` and ``grant(login, database, owner=...)``
     Context manager: a new login (no server-wide powers) with a distinctive password,
     dropped on exit; yields a ``Login``. Open it before any database you grant it on.
 ``writable_chinook(kind)``
     Context manager: a private Chinook that the yielded URL's login owns, so it may
     change anything in it (the worst case for a read-only layer). Dropped on exit.
-``load_chinook(url, kind)``
-    Load the Chinook script for ``kind`` into the (empty) database at ``url``.
+``load_chinook(url, kind)``, ``sqlite_chinook_copy(folder)``
+    Fill an empty database with Chinook; copy the SQLite file somewhere writable.
 ``checksum(url)``
     ``{table: (row_count, md5 of every row, sorted)}``: compare before and after.
+``schema_names(url)``
+    Every table, view, index, trigger, sequence and routine: DDL shows up here.
+``admin_execute(kind, sql)``, ``create_database``, ``drop_database``, ``machine_lock``
+    Admin chores and the cross-process lock used while loading.
 
 Chinook is loaded into ``sqlbot_test_chinook`` once per machine: a run that finds it
 there with the right row counts reuses it, and a file lock in /tmp stops parallel
