@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from core import execute, guard
 from core.connections import Connection, Databases
@@ -19,6 +19,7 @@ from core.errors import (
 from core.examples import Examples, similarity
 from core.hints import did_you_mean
 from core.history import History
+from core.identifiers import fit_identifiers
 from core.model import Answer, Translation
 from core.ratelimit import RateLimiter
 from core.schema import Schema
@@ -123,7 +124,7 @@ class Pipeline:
         failures: list[Failure] = []
         while True:
             try:
-                self._run(translation, connection, answer)
+                self._run(_fitted(translation, schema), connection, answer)
                 return
             except (QueryFailed, UnsafeQuery) as exc:
                 if not self._can_repair(exc, len(failures)):
@@ -141,7 +142,8 @@ class Pipeline:
     def _failure(
         self, translation: Translation, exc: SqlbotError, schema: Schema, answer: Answer
     ) -> Failure:
-        error = redact(exc.detail)
+        # The guard's detail starts with its kind ("garbage: ..."); the model needs the rest.
+        error = redact(exc.detail.removeprefix("garbage: "))
         answer.attempts.append((translation.sql or "", error))
         return Failure(translation.sql or "", error, tuple(did_you_mean(error, schema)))
 
@@ -186,3 +188,10 @@ class Pipeline:
         if isinstance(exc, TranslationDeclined):
             answer.explanation = exc.reason
         logger.warning("question failed (%s): %s", exc.status, answer.error_detail)
+
+
+def _fitted(translation: Translation, schema: Schema) -> Translation:
+    """The translation with identifiers spelled as the schema needs them (FR-5)."""
+    if not translation.sql:
+        return translation
+    return replace(translation, sql=fit_identifiers(translation.sql, schema))
