@@ -200,10 +200,15 @@ def demo_file(folder: Path) -> Path:
     return demo.ensure_sqlite(folder, DAY)
 
 
-def server_demo(kind: str, url: str, demo_path: Path) -> Database:
+def server_demo(url: str, demo_path: Path) -> Database:
     """The demo written to a server database; gold queries still run on the SQLite copy."""
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     demo.write(engine, demo.generate(DAY))
+    return server_database(engine, demo_path)
+
+
+def server_database(engine: sa.Engine, demo_path: Path) -> Database:
+    """A server copy of the demo to translate against and run on."""
     schema = discover(engine)
 
     def run(sql: str) -> list[tuple[object, ...]]:
@@ -341,7 +346,7 @@ def run_all(servers: bool) -> list[Summary]:
 
 def _first_on_server(kind: str, demo_path: Path) -> Summary:
     with scratch_database(kind) as url:
-        database = server_demo(kind, url, demo_path)
+        database = server_demo(url, demo_path)
         return evaluate(f"first five, {kind}", first_cases(), {"demo": database})
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.offline_index import kind_of
 from core.offline_link import Item
-from core.offline_plan import Agg, Col
+from core.offline_plan import Agg, Col, Key
 from core.offline_roles import concept_columns, date_columns, default_date
 from core.offline_state import Pending, Rankable, ReaderState
 from core.schema import Table
@@ -65,13 +65,20 @@ class OrderReading(ReaderState):
         """ "top 5 customers by total spent": rank a table's rows by a measure."""
         desc = bool(self.items[i].data)
         limit, j = self._limit_around(i)
-        table = self.table_ref(self.free(j)) if self.free(j) is not None else None
-        if table is None or not self.is_cue(j + 1, "group", "order"):
+        item = self.free(j)
+        if item is None or not self.is_cue(j + 1, "group", "order"):
+            return
+        column = self.column(item) if item.columns() and not item.tables() else None
+        table = column.table if column is not None else self.table_ref(item)
+        if table is None:
             return
         ranked = self._rank_target(j + 2, table)
         if ranked is None:
             return
-        self.entity = table
+        if column is not None:
+            self.plan.keys.append(Key(column))  # "top 3 countries by sales"
+        else:
+            self.entity = table
         self.rank = (ranked, desc)
         self.use(self.at(i), self.at(j))
         self.plan.limit = limit
@@ -150,6 +157,9 @@ class OrderReading(ReaderState):
     def read_order(self, i: int) -> None:
         data = self.items[i].data
         target = self.free(i + 1)
+        if target is not None and target.cue == "dir":
+            self.use(self.at(i))  # "sorted alphabetically": the direction says what by
+            return
         key: Rankable | None = None
         if target is not None and target.cue == "count":
             counted = self.table_ref(self.free(i + 2))

@@ -38,6 +38,8 @@ class Reader(ShapeReading, OrderReading, FilterReading, DateReading, FinishReadi
         back = i - 1
         while self.only_values(self.at(back)) or self.is_cue(back, "and", "or"):
             back -= 1
+        if self._names_value(i):
+            return "qualifier"
         if prev is not None and prev.cue == "group" and not prev.refs:
             return "group"
         if self.is_cue(back, "neg", "have", "like"):
@@ -49,7 +51,7 @@ class Reader(ShapeReading, OrderReading, FilterReading, DateReading, FinishReadi
         cmp_before = any(it.cue == "cmp" for it in self.items[:i])
         if prev is not None and (prev.number is not None or prev.cue == "orabove") and cmp_before:
             return "having"
-        return "qualifier" if self._names_value(i) else "plain"
+        return "plain"
 
     def _names_value(self, i: int) -> bool:
         """ "the artist AC/DC": a table named next to a value of its label column."""

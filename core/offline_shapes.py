@@ -48,12 +48,12 @@ class ShapeReading(ReaderState):
         while self.is_cue(j, "and", "or") and self.is_cue(j + 1, "agg"):
             fns.append(str(self.items[j + 1].data))
             j += 2
-        target = self.free(j)
+        target, table_item = self.free(j), None
+        after = self.free(j + 1)
         if target is not None and target.tables() and not target.columns():
-            table_item, target = target, self.free(j + 1)
-            j += 1
-        else:
-            table_item = None
+            if after is not None and after.columns() and not after.values():
+                table_item, target = target, after  # "average track length"
+                j += 1
         if self.is_cue(j + 1, "cmp") and target is not None and target.columns():
             return  # "average age above 30" is a group filter, read by the comparison
         money = self._money_of(target)
@@ -92,6 +92,9 @@ class ShapeReading(ReaderState):
         if target is None:
             return
         table = self.table_ref(target) if target.tables() else None
+        if table is not None and self.roles.get(i + 1) == "qualifier":
+            self.use(self.at(i))  # "albums by the artist AC/DC": a filter, not a grouping
+            return
         if table is not None:
             self._group_entity(table)
         elif target.columns():

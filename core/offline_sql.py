@@ -45,7 +45,7 @@ class SqlBuilder(SqlParts):
                 self._join(cond.col.table)
         query = exp.select(*self._select()).from_(self.table(self.base))
         for step in self.steps:
-            query = query.join(self.table(step.target), on=self._on(step), join_type="inner")
+            query = query.join(self.table(step.target), on=self._on(step))
         for condition in [self.condition(c) for c in core] + filters:
             query = query.where(condition)
         query = self._grouping(query)
@@ -118,7 +118,7 @@ class SqlBuilder(SqlParts):
             raise TranslationDeclined(f"that needs {self.base.name} twice")
         sub = exp.select(exp.Literal.number(1)).from_(self.table(first.target))
         for step in steps:
-            sub = sub.join(self.table(step.target), on=self._on(step), join_type="inner")
+            sub = sub.join(self.table(step.target), on=self._on(step))
         sub = sub.where(self._on(first))
         for cond in conds:
             sub = sub.where(self.condition(cond))

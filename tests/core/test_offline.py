@@ -1,0 +1,379 @@
+"""The offline translator: answers judged by the rows they return, declines, dialects, targets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from bench import offline_eval
+from bench.evaluation import gold_result, same_rows, sqlite_runner
+from core import demo
+from core.errors import TranslationDeclined
+from core.offline import OfflineTranslator
+from core.offline_index import index_for
+from core.schema import Column, ForeignKey, Schema, Table, discover
+from tests import dbs
+
+DAY = dt.date(2026, 12, 4)
+CHINOOK = dbs.CHINOOK_SQLITE
+
+
+@pytest.fixture(scope="module")
+def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return demo.ensure_sqlite(tmp_path_factory.mktemp("demo"), DAY)
+
+
+def _schema(path: Path) -> Schema:
+    engine = sa.create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
+    try:
+        return discover(engine)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def demo_schema(demo_path: Path) -> Schema:
+    return _schema(demo_path)
+
+
+@pytest.fixture(scope="module")
+def chinook_schema() -> Schema:
+    return _schema(CHINOOK)
+
+
+@pytest.fixture
+def translator() -> OfflineTranslator:
+    return OfflineTranslator(today=DAY)
+
+
+def _answers_like(
+    translator: OfflineTranslator, schema: Schema, path: Path, question: str, gold: str
+) -> None:
+    run = sqlite_runner(str(path))
+    found = translator.translate(question, schema, row_limit=100_000)
+    assert found.sql is not None
+    expected = gold_result(gold, run, ordered=" order by " in gold.lower())
+    assert same_rows(run(found.sql), expected), found.sql
+
+
+@pytest.mark.parametrize(
+    ("question", "gold"),
+    [
+        ("how many products are there", "SELECT COUNT(*) FROM products"),
+        ("count of employees per title", "SELECT title, COUNT(*) FROM employees GROUP BY title"),
+        (
+            "customers from seattle or denver",
+            "SELECT * FROM customers WHERE city IN ('Seattle', 'Denver')",
+        ),
+        ("average salary", "SELECT AVG(salary) FROM employees"),
+        (
+            "total sales per month this year",
+            "SELECT strftime('%Y-%m', order_date), SUM(total) FROM orders "
+            "WHERE order_date >= '2026-01-01' GROUP BY 1",
+        ),
+        (
+            "cheapest product in the garden category",
+            "SELECT * FROM products WHERE category = 'Garden' ORDER BY price LIMIT 1",
+        ),
+        (
+            "top 3 products by revenue",
+            "SELECT p.name, SUM(i.quantity * i.unit_price) FROM products p "
+            "JOIN order_items i ON i.product_id = p.id GROUP BY p.id ORDER BY 2 DESC LIMIT 3",
+        ),
+        (
+            "customers without orders",
+            "SELECT * FROM customers c WHERE c.id NOT IN (SELECT customer_id FROM orders)",
+        ),
+        (
+            "how many orders in 2025",
+            "SELECT COUNT(*) FROM orders WHERE order_date BETWEEN '2025-01-01' AND '2025-12-31'",
+        ),
+        ("products over $100", "SELECT * FROM products WHERE price > 100"),
+        (
+            "list cancelled orders from last month",
+            "SELECT * FROM orders WHERE status = 'cancelled' "
+            "AND order_date >= '2026-11-01' AND order_date < '2026-12-01'",
+        ),
+        (
+            "number of customers per city, highest first",
+            "SELECT city, COUNT(*) FROM customers GROUP BY city ORDER BY 2 DESC",
+        ),
+        (
+            "which state has the most customers",
+            "SELECT state FROM customers GROUP BY state ORDER BY COUNT(*) DESC LIMIT 1",
+        ),
+        (
+            "customers who haven't logged in in the last 60 days",
+            "SELECT * FROM customers WHERE last_login < '2026-10-05' OR last_login IS NULL",
+        ),
+        (
+            "customers who ordered last month",
+            "SELECT * FROM customers WHERE id IN (SELECT customer_id FROM orders "
+            "WHERE order_date >= '2026-11-01' AND order_date < '2026-12-01')",
+        ),
+        (
+            "products that have never been ordered",
+            "SELECT * FROM products WHERE id NOT IN (SELECT product_id FROM order_items)",
+        ),
+        ("what are the categories", "SELECT DISTINCT category FROM products"),
+        (
+            "orders with status shipped or processing",
+            "SELECT * FROM orders WHERE status IN ('shipped', 'processing')",
+        ),
+    ],
+)
+def test_demo_question_returns_the_gold_rows(
+    translator: OfflineTranslator, demo_schema: Schema, demo_path: Path, question: str, gold: str
+) -> None:
+    _answers_like(translator, demo_schema, demo_path, question, gold)
+
+
+@pytest.mark.parametrize(
+    ("question", "gold"),
+    [
+        ("how many albums are there", "SELECT COUNT(*) FROM Album"),
+        (
+            "how many tracks does each genre have",
+            "SELECT g.Name, COUNT(*) FROM Genre g JOIN Track t ON t.GenreId = g.GenreId "
+            "GROUP BY g.GenreId",
+        ),
+        (
+            "artists with at least 10 albums",
+            "SELECT a.Name FROM Artist a JOIN Album b ON b.ArtistId = a.ArtistId "
+            "GROUP BY a.ArtistId HAVING COUNT(*) >= 10",
+        ),
+        (
+            "average unit price of rock tracks",
+            "SELECT AVG(t.UnitPrice) FROM Track t JOIN Genre g ON g.GenreId = t.GenreId "
+            "WHERE g.Name = 'Rock'",
+        ),
+        (
+            'albums by the artist "Led Zeppelin"',
+            "SELECT b.Title FROM Album b JOIN Artist a ON a.ArtistId = b.ArtistId "
+            "WHERE a.Name = 'Led Zeppelin'",
+        ),
+        (
+            "shortest track",
+            "SELECT Name, Milliseconds FROM Track ORDER BY Milliseconds LIMIT 1",
+        ),
+        (
+            "invoices from germany in 2022",
+            "SELECT * FROM Invoice WHERE BillingCountry = 'Germany' "
+            "AND InvoiceDate >= '2022-01-01' AND InvoiceDate < '2023-01-01'",
+        ),
+        (
+            "top 3 countries by total sales",
+            "SELECT BillingCountry, SUM(Total) FROM Invoice GROUP BY BillingCountry "
+            "ORDER BY 2 DESC LIMIT 3",
+        ),
+        (
+            "customers whose email contains gmail",
+            "SELECT * FROM Customer WHERE Email LIKE '%gmail%'",
+        ),
+        (
+            "how many customers have no company",
+            "SELECT COUNT(*) FROM Customer WHERE Company IS NULL",
+        ),
+        (
+            "genres sorted alphabetically",
+            "SELECT Name FROM Genre ORDER BY Name",
+        ),
+        (
+            "total invoiced per year",
+            "SELECT strftime('%Y', InvoiceDate), SUM(Total) FROM Invoice GROUP BY 1",
+        ),
+    ],
+)
+def test_chinook_question_returns_the_gold_rows(
+    translator: OfflineTranslator, chinook_schema: Schema, question: str, gold: str
+) -> None:
+    _answers_like(translator, chinook_schema, CHINOOK, question, gold)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "delete all customers",
+        "Drop table orders",
+        "update orders set status = 'shipped'",
+        "please remove the cancelled orders",
+        "insert a new customer called Ada",
+        "can you truncate order_items",
+    ],
+)
+def test_change_requests_are_declined_as_such(
+    translator: OfflineTranslator, demo_schema: Schema, question: str
+) -> None:
+    with pytest.raises(TranslationDeclined) as declined:
+        translator.translate(question, demo_schema)
+    assert declined.value.reason.startswith("I can only read data")
+    assert declined.value.status == "declined"
+
+
+@pytest.mark.parametrize(
+    ("question", "mentions"),
+    [
+        ("hello", ""),
+        ("what's the weather like", "'weather'"),
+        ("how many unicorns are there", "'unicorns'"),
+        ("asdf qwerty", "'asdf'"),
+        ("show me the schema", "'schema'"),
+    ],
+)
+def test_nonsense_and_unknown_things_are_declined_with_a_suggestion(
+    translator: OfflineTranslator, demo_schema: Schema, question: str, mentions: str
+) -> None:
+    with pytest.raises(TranslationDeclined) as declined:
+        translator.translate(question, demo_schema)
+    reason = declined.value.reason
+    assert mentions in reason
+    assert "I know about customers, employees, order items, orders and products" in reason
+    assert "try 'how many orders per status'" in reason
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "who reports to nancy edwards",
+        "which tracks are on both the rock and jazz playlists",
+        "what are the durations of the longest and shortest tracks",
+        "customers older than 30 and younger than 20",
+    ],
+)
+def test_questions_it_cannot_read_fully_are_declined(
+    translator: OfflineTranslator, chinook_schema: Schema, question: str
+) -> None:
+    with pytest.raises(TranslationDeclined):
+        translator.translate(question, chinook_schema)
+
+
+def test_a_translation_says_what_it_understood(
+    translator: OfflineTranslator, demo_schema: Schema
+) -> None:
+    found = translator.translate("number of cancelled orders last month", demo_schema)
+    assert found.explanation == ("orders: count of orders; status cancelled; order_date last month")
+    assert translator.threshold <= found.confidence <= 1.0
+    assert found.tokens == 0
+    assert found.ms > 0
+
+
+def _shop(dialect: str) -> Schema:
+    """A small schema whose names need quoting: a table called "order", mixed case."""
+    customers = Table(
+        "Customers",
+        (
+            Column("CustomerId", "INTEGER"),
+            Column("Name", "VARCHAR(40)"),
+            Column("City", "VARCHAR(40)", samples=("Paris", "Oslo")),
+        ),
+        primary_key=("CustomerId",),
+    )
+    order = Table(
+        "order",
+        (
+            Column("id", "INTEGER"),
+            Column("CustomerId", "INTEGER"),
+            Column("placed", "DATE"),
+            Column("total", "NUMERIC(10, 2)"),
+        ),
+        primary_key=("id",),
+        foreign_keys=(ForeignKey(("CustomerId",), "Customers", ("CustomerId",)),),
+    )
+    return Schema(dialect, (customers, order))
+
+
+@pytest.mark.parametrize(
+    ("dialect", "sql"),
+    [
+        (
+            "sqlite",
+            'SELECT SUM("order".total) AS sum_total FROM "order" JOIN Customers '
+            "ON Customers.CustomerId = \"order\".CustomerId WHERE Customers.City = 'Paris' "
+            "AND (\"order\".placed >= DATE('2026-11-01') AND \"order\".placed < DATE('2026-12-01'))",
+        ),
+        (
+            "postgresql",
+            'SELECT SUM("order".total) AS sum_total FROM "order" JOIN "Customers" '
+            'ON "Customers"."CustomerId" = "order"."CustomerId" '
+            'WHERE "Customers"."City" = \'Paris\' AND ("order".placed >= '
+            "CAST('2026-11-01' AS DATE) AND \"order\".placed < CAST('2026-12-01' AS DATE))",
+        ),
+        (
+            "mysql",
+            "SELECT SUM(`order`.total) AS sum_total FROM `order` JOIN Customers "
+            "ON Customers.CustomerId = `order`.CustomerId WHERE Customers.City = 'Paris' "
+            "AND (`order`.placed >= CAST('2026-11-01' AS DATE) "
+            "AND `order`.placed < CAST('2026-12-01' AS DATE))",
+        ),
+    ],
+)
+def test_sql_is_quoted_and_dated_in_the_connection_dialect(
+    translator: OfflineTranslator, dialect: str, sql: str
+) -> None:
+    found = translator.translate("total of orders from paris last month", _shop(dialect))
+    assert found.sql == sql
+
+
+def test_month_buckets_are_written_per_dialect(translator: OfflineTranslator) -> None:
+    texts = {
+        dialect: translator.translate("orders by month", _shop(dialect)).sql or ""
+        for dialect in ("sqlite", "postgresql", "mysql")
+    }
+    assert "STRFTIME('%Y-%m', \"order\".placed)" in texts["sqlite"]
+    assert "TO_CHAR(\"order\".placed, 'YYYY-MM')" in texts["postgresql"]
+    assert "DATE_FORMAT(`order`.placed, '%Y-%m')" in texts["mysql"]
+
+
+def test_the_schema_index_is_built_once_per_schema_object(demo_schema: Schema) -> None:
+    assert index_for(demo_schema) is index_for(demo_schema)
+    copy = Schema(demo_schema.dialect, demo_schema.tables)
+    assert index_for(copy) is not index_for(demo_schema)
+
+
+def test_today_is_taken_from_the_translator_not_the_clock(demo_schema: Schema) -> None:
+    found = OfflineTranslator(today=dt.date(2025, 3, 15)).translate(
+        "orders last month", demo_schema
+    )
+    assert "DATE('2025-02-01')" in (found.sql or "")
+    assert "DATE('2025-03-01')" in (found.sql or "")
+
+
+def test_the_demo_gold_answers_do_not_depend_on_the_clock(demo_path: Path) -> None:
+    with sqlite3.connect(demo_path) as conn:
+        newest = conn.execute("SELECT MAX(order_date) FROM orders").fetchone()[0]
+    assert newest < DAY.isoformat()
+
+
+@pytest.mark.parametrize("kind", ["postgresql", "mysql"])
+def test_the_five_first_questions_are_right_on_servers(
+    kind: str, demo_path: Path, tmp_path: Path
+) -> None:
+    with dbs.fresh_database(kind, tmp_path) as url:
+        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        try:
+            demo.write(engine, demo.generate(DAY))
+            database = offline_eval.server_database(engine, demo_path)
+            summary = offline_eval.evaluate(kind, offline_eval.first_cases(), {"demo": database})
+        finally:
+            engine.dispose()
+    assert summary.count("correct") == 5, [(o.case.question, o.sql) for o in summary.outcomes]
+
+
+def test_benchmark_targets_hold(demo_path: Path) -> None:
+    """The figures in the README: a change that lowers one fails here."""
+    spider_cases, spider_dbs = offline_eval.spider_set()
+    own_cases, own_dbs = offline_eval.own_set(demo_path)
+    summaries = [
+        offline_eval.evaluate("spider", spider_cases, spider_dbs),
+        offline_eval.evaluate("first", offline_eval.first_cases(), own_dbs),
+        offline_eval.evaluate("own", own_cases, own_dbs),
+    ]
+    assert len(own_cases) >= 60
+    assert offline_eval.check_targets(summaries) == []
+    keep = [own_dbs["demo"].schema, own_dbs["chinook"].schema]
+    timing = offline_eval.timing_on_wide_schema([c.question for c in own_cases], keep, rounds=1)
+    assert timing.median < 20.0
