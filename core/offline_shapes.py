@@ -50,10 +50,10 @@ class ShapeReading(ReaderState):
             j += 2
         target, table_item = self.free(j), None
         after = self.free(j + 1)
-        if target is not None and target.tables() and not target.columns():
-            if after is not None and after.columns() and not after.values():
-                table_item, target = target, after  # "average track length"
-                j += 1
+        table_only = target is not None and target.tables() and not target.columns()
+        if table_only and after is not None and after.columns() and not after.values():
+            table_item, target = target, after  # "average track length"
+            j += 1
         if self.is_cue(j + 1, "cmp") and target is not None and target.columns():
             return  # "average age above 30" is a group filter, read by the comparison
         money = self._money_of(target)

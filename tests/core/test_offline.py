@@ -293,7 +293,8 @@ def _shop(dialect: str) -> Schema:
             "sqlite",
             'SELECT SUM("order".total) AS sum_total FROM "order" JOIN Customers '
             "ON Customers.CustomerId = \"order\".CustomerId WHERE Customers.City = 'Paris' "
-            "AND (\"order\".placed >= DATE('2026-11-01') AND \"order\".placed < DATE('2026-12-01'))",
+            "AND (\"order\".placed >= DATE('2026-11-01') "
+            "AND \"order\".placed < DATE('2026-12-01'))",
         ),
         (
             "postgresql",
