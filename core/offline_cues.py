@@ -111,6 +111,8 @@ CUES: dict[tuple[str, ...], Cue] = {
     **_phrases("event", "new", "new"),
     **_phrases("event", "invoice", "invoiced", "billed"),
     **_phrases("id", None, "id", "ids", "identifier", "identifiers"),
+    **_phrases("own", None, "their", "its", "his", "her", "with their", "and their"),
+    **_phrases("own", None, "with its", "and its", "along with their"),
     **_phrases("both", None, "both", "all of", "except", "other than", "but not", "apart from"),
     **_phrases("both", None, "same", "only", "than any", "than all", "but", "per cent"),
 }
@@ -141,6 +143,7 @@ FILLERS = frozenset(
     featured features hold holds held go goes went come comes came exist exists existing
     called named titled known listed recorded registered stored available
     our hey hi hello thanks thank ok okay yeah right currently overall
+    dollar dollars usd bucks euro euros eur pound pounds gbp
     do we have there are
     """.split()
 )

@@ -151,14 +151,16 @@ class FilterReading(ReaderState):
             self.use(self.at(i))
 
     def _value_run(self, j: int) -> tuple[list[Item], int]:
-        found = []
+        """Values joined by "or"/"and" ("boston or miami"); values side by side stay apart."""
+        found: list[Item] = []
         while True:
             item = self.free(j)
-            if self.only_values(item) and item is not None:
-                found.append(item)
-            elif not self.is_cue(j, "and", "or") or not found:
+            if item is None or not self.only_values(item):
                 return found, j
-            j += 1
+            found.append(item)
+            if not (self.is_cue(j + 1, "and", "or") and self.only_values(self.free(j + 2))):
+                return found, j + 1
+            j += 2
 
     def _inner(self, values: list[Item], table: Table) -> tuple[Cond, ...]:
         cond = self._values_cond(values, table)

@@ -71,7 +71,11 @@ class FinishReading(ReaderState):
         if self.entity is not None and source is not self.entity:
             self.plan.keys.append(Key(entity=self.entity))
         elif self.plan.outputs:
-            self.plan.keys.append(Key(self.plan.outputs[0]))
+            column = self.plan.outputs[0]
+            self.plan.keys.append(Key(column))
+            if column.column.nullable:
+                # "composer of the most tracks": a missing composer is not a composer.
+                self.add_where(Cond("notnull", column))
         elif self.base is not None and self.explicit_base and source is not self.base:
             self.plan.keys.append(Key(entity=self.base))
         else:
@@ -87,7 +91,7 @@ class FinishReading(ReaderState):
             self.plan.unread.append("highest per group")
         elif listing:
             self.plan.order.append((col, desc))
-            self.plan.limit = self.plan.limit or 1
+            self.plan.limit = self.plan.limit or (None if self.every_row else 1)
         else:
             self.plan.aggs.append(Agg("max" if desc else "min", col))
             self.plan.limit = None

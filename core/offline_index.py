@@ -122,6 +122,7 @@ def build_index(schema: Schema) -> SchemaIndex:
     vocabulary = _vocabulary(schema)
     for table in schema.tables:
         _add_table(index, table, vocabulary)
+    _add_table_tails(index, schema)
     index.words = {w for phrase in index.phrases for w in phrase}
     index.graph = build_graph(schema, index.tables)
     return index
@@ -176,6 +177,18 @@ def _add_table(index: SchemaIndex, table: Table, vocabulary: set[str]) -> None:
     _add(index, name_words, Ref("table", table))
     for column in table.columns:
         _add_column(index, table, column, name_words, vocabulary)
+
+
+def _add_table_tails(index: SchemaIndex, schema: Schema) -> None:
+    """ "items" for order_items: the last word of a table name, where nothing else uses it."""
+    tails: dict[str, list[Table]] = {}
+    for table in schema.tables:
+        words = identifier_words(table.name)
+        if len(words) > 1:
+            tails.setdefault(words[-1], []).append(table)
+    for word, tables in tails.items():
+        if len(tables) == 1 and not index.phrases.get((word,)):
+            index.phrases[(word,)].append(Ref("table", tables[0], strength=0.7))
 
 
 def _add_column(

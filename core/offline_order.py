@@ -7,6 +7,7 @@ from core.offline_link import Item
 from core.offline_plan import Agg, Col, Key
 from core.offline_roles import concept_columns, date_columns, default_date
 from core.offline_state import Pending, Rankable, ReaderState
+from core.offline_words import singular
 from core.schema import Table
 
 
@@ -24,7 +25,9 @@ class OrderReading(ReaderState):
         if not self._super_target(target, bool(desc), concept):
             return
         self.use(self.at(i), target)
-        self.plan.limit = limit or 1
+        if limit is None and self.extreme is not None and _plural(target):
+            self.every_row = True  # "largest orders this year": all of them, largest first
+        self.plan.limit = limit or (None if self.every_row else 1)
 
     def _super_target(self, target: Item | None, desc: bool, concept: object) -> bool:
         if target is None:
@@ -190,3 +193,11 @@ class OrderReading(ReaderState):
             key, _ = self.plan.order[-1]
             self.plan.order[-1] = (key, self.pending_dir)
         self.use(self.at(i))
+
+
+def _plural(item: Item | None) -> bool:
+    """ "orders", "products": a plural noun asks for a list, not the single top row."""
+    if item is None or not item.tables() or not item.words:
+        return False
+    last = item.words[-1]
+    return singular(last) != last

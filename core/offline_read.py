@@ -15,6 +15,7 @@ from core.offline_order import OrderReading
 from core.offline_plan import Col, Cond, Plan
 from core.offline_roles import flag_true, label_columns
 from core.offline_shapes import ShapeReading
+from core.offline_words import identifier_words, singular
 from core.schema import Table
 
 CONNECTIVES = frozenset({"and", "or", "than", "orabove"})
@@ -70,6 +71,18 @@ class Reader(ShapeReading, OrderReading, FilterReading, DateReading, FinishReadi
         table = table or self._first_role("rank") or self._first_role("having")
         table = table or self._measure_table() or self._mentioned_most()
         self.plan.base = table
+        self.explicit_base = self.explicit_base or self._table_in_phrase(table)
+
+    def _table_in_phrase(self, table: Table | None) -> bool:
+        """ "employee salaries": the column's phrase names its table."""
+        if table is None:
+            return False
+        words = set(identifier_words(table.name))
+        return any(
+            any(r.table is table for r in item.columns())
+            and words <= {singular(w) for w in item.words}
+            for item in self.items
+        )
 
     def _counted(self) -> Table | None:
         for i, item in enumerate(self.items):
@@ -185,10 +198,27 @@ class Reader(ShapeReading, OrderReading, FilterReading, DateReading, FinishReadi
                     self.add_output(col)
                 self.use(item, nxt)
                 return
+        number = self._number_after(i)
+        if table is not None and number is not None and len(table.primary_key) == 1:
+            key = next(c for c in table.columns if c.name == table.primary_key[0])
+            self.add_where(Cond("=", Col(table, key), (number,)))  # "orders for customer 12"
+            self.note(f"{table.name} {number}")
+            self.use(item, self.at(i + 1))
+            return
         plain = self.roles.get(i) == "plain"
         if table is not None and plain and all(table is not t for t in (self.base, self.entity)):
             self.extra.append(table)
         self.use(item)
+
+    def _number_after(self, i: int) -> int | None:
+        nxt = self.free(i + 1)
+        if nxt is None or nxt.number is None or nxt.refs or not nxt.number.is_integer():
+            return None
+        if self.is_cue(i + 2, "super", "top", "cmp") or nxt.words[0].startswith("$"):
+            return None
+        if nxt.start != self.items[i].start + len(self.items[i].words):
+            return None
+        return int(nxt.number)
 
     def _next_to_own_value(self, i: int, item: Item) -> bool:
         columns = {id(r.column) for r in item.columns()}
@@ -211,7 +241,7 @@ class Reader(ShapeReading, OrderReading, FilterReading, DateReading, FinishReadi
             self.use(item)
             return
         col = self.column(item, near)
-        if col is None:
+        if col is None or self._relation_word(item, col):
             return
         if self._already_read(col):
             self.use(item)
@@ -224,6 +254,12 @@ class Reader(ShapeReading, OrderReading, FilterReading, DateReading, FinishReadi
             return
         self.add_output(col)
         self.use(item)
+
+    def _relation_word(self, item: Item, col: Col) -> bool:
+        """ "reports to", "manager": a key column named as a relation is another row, not a
+        value to show; reading it needs a self-join, which is not offered."""
+        in_key = any(col.name in fk.columns for fk in col.table.foreign_keys)
+        return in_key and not {"id", "ids", "number"} & set(item.words)
 
     def _after_column(self, i: int) -> bool:
         """ "government form name": the column just named is the name."""

@@ -127,6 +127,32 @@ class ShapeReading(ReaderState):
         self.add_output(Col(table, column))
         self.use(self.at(i))
 
+    def read_own(self, i: int) -> None:
+        """ "albums with their artist": show the related row's name beside each row."""
+        target = self.free(i + 1)
+        if target is None or not target.tables() or self.base is None:
+            self.use(self.at(i))
+            return
+        related = [target]
+        while self.is_cue(i + 2 * len(related), "and"):
+            following = self.free(i + 2 * len(related) + 1)
+            if following is None or not following.tables():
+                break
+            related.append(following)
+        tables = [self.table_ref(item) for item in related]
+        if not all(t is not None and self._reached_upwards(t) for t in tables):
+            return  # "customers with their orders" would repeat each customer
+        if not self.plan.outputs:
+            self.plan.outputs.extend(self.label_of(self.base))
+        for table in tables:
+            for col in self.label_of(table) if table is not None else []:
+                self.add_output(col)
+        self.use(*self.items[i : i + 2 * len(related)])
+
+    def _reached_upwards(self, table: Table) -> bool:
+        route = self.index.graph.path(self.base, table) if self.base is not None else None
+        return route is not None and all(step.up for step in route)
+
     def read_measure(self, i: int) -> None:
         self.pending.append(Pending("sum", str(self.items[i].data)))
         self.use(self.at(i))

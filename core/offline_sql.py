@@ -164,18 +164,28 @@ class SqlBuilder(SqlParts):
         plan = self.plan
         if not plan.keys and not plan.aggs:
             if plan.outputs:
-                return [self.col(c) for c in plan.outputs]
+                return self._named([self.col(c) for c in plan.outputs])
             star = exp.Star()
             return (
                 [exp.Column(this=star, table=self.ident(self.base.name))]
                 if self._joins()
                 else [star]
             )
-        out: list[exp.Expr] = []
-        for col in self._key_columns():
-            out.append(col)
+        out: list[exp.Expr] = self._named(self._key_columns())
         for agg in plan.aggs:
             out.append(exp.alias_(self.agg(agg), self.ident(_alias(agg)), copy=False))
+        return out
+
+    def _named(self, columns: list[exp.Expr]) -> list[exp.Expr]:
+        """Columns that share a name ("Name" of a track and of its genre) get the table's too."""
+        names = [c.name.lower() for c in columns if isinstance(c, exp.Column)]
+        out: list[exp.Expr] = []
+        for column in columns:
+            if isinstance(column, exp.Column) and names.count(column.name.lower()) > 1:
+                alias = f"{column.table}_{column.name}".lower()
+                out.append(exp.alias_(column, self.ident(alias), copy=False))
+            else:
+                out.append(column)
         return out
 
     def _joins(self) -> bool:

@@ -42,6 +42,7 @@ class ReaderState:
         self.roles: dict[int, str] = {}
         self.event_col: Col | None = None
         self.extra: list[Table] = []
+        self.every_row = False
 
     @property
     def base(self) -> Table | None:

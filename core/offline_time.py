@@ -145,14 +145,16 @@ def _rolling(tokens: Sequence[Token], at: int, today: dt.date) -> TimeMatch | No
         i += 1
     if i < len(words) and words[i] == "the":
         i += 1
+    saw_the = i > at and words[i - 1] == "the"
     saw_last = i < len(words) and words[i] in _LAST
+    calendar = saw_last and words[i] in ("last", "previous") and not saw_the
     i += 1 if saw_last else 0
     count = 1
     if i < len(tokens) and tokens[i].kind == "number" and tokens[i].number is not None:
         count = int(tokens[i].number or 0)
         i += 1
-    elif not saw_last:
-        return None
+    elif not saw_last or calendar:
+        return None  # "for last month" is the calendar month, read where "last" starts
     unit = _unit(words[i]) if i < len(words) else None
     if unit is None or (not saw_last and words[at] not in ("for", "in", "within")):
         return None
