@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from core.offline_joins import Graph, build_graph
+from core.offline_plan import Agg
 from core.offline_words import identifier_words, singular, synonyms, value_words
 from core.schema import Column, Schema, Table
 
@@ -56,6 +57,9 @@ class SchemaIndex:
     words: set[str] = field(default_factory=set)
     tables: dict[str, Table] = field(default_factory=dict)
     graph: Graph = field(default_factory=Graph)
+    # Worked out on first use and kept: what "sales" can add up, what to suggest.
+    measures: dict[str, list[Agg]] = field(default_factory=dict)
+    hints: dict[str, str] = field(default_factory=dict)
 
     def lookup(self, words: tuple[str, ...]) -> list[Ref]:
         return self.phrases.get(words, [])

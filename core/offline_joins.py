@@ -28,12 +28,19 @@ class Graph:
     """Join steps per table, keyed by the table's identity."""
 
     steps: dict[int, list[Step]] = field(default_factory=dict)
+    paths: dict[tuple[int, int], list[Step] | None] = field(default_factory=dict)
 
     def around(self, table: Table) -> list[Step]:
         return self.steps.get(id(table), [])
 
     def path(self, source: Table, target: Table) -> list[Step] | None:
         """The shortest path of steps from ``source`` to ``target`` (None when unreachable)."""
+        key = (id(source), id(target))
+        if key not in self.paths:
+            self.paths[key] = self._search(source, target)
+        return self.paths[key]
+
+    def _search(self, source: Table, target: Table) -> list[Step] | None:
         if source is target:
             return []
         seen = {id(source)}

@@ -96,10 +96,9 @@ class Resolver:
     def measure(self, kind: str, anchors: list[Table]) -> Agg | None:
         """What "sales" or "units sold" sums, from the table nearest to ``anchors``."""
         options = []
-        for table in self.index.schema.tables:
-            agg = _measure_of(table, kind)
-            if agg is None:
-                continue
+        for agg in self._measures(kind):
+            table = agg.source
+            assert table is not None
             hops = [self.hops(a, table) for a in anchors]
             if any(h is None or h > MAX_HOPS for h in hops):
                 continue
@@ -109,6 +108,14 @@ class Resolver:
             return None
         options.sort(key=lambda o: (o[0], o[1]))
         return options[0][2]
+
+    def _measures(self, kind: str) -> list[Agg]:
+        found = self.index.measures.get(kind)
+        if found is None:
+            tables = self.index.schema.tables
+            found = [agg for agg in (_measure_of(t, kind) for t in tables) if agg is not None]
+            self.index.measures[kind] = found
+        return found
 
 
 def _measure_of(table: Table, kind: str) -> Agg | None:

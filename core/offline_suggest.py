@@ -34,7 +34,13 @@ def _is_link_table(table: Table) -> bool:
 
 
 def knows_about(index: SchemaIndex) -> str:
-    """ "customers, orders and products" (and how many more)."""
+    """The main tables as words: "customers, orders and products (and 2 more)"."""
+    if "knows" not in index.hints:
+        index.hints["knows"] = _knows_about(index)
+    return index.hints["knows"]
+
+
+def _knows_about(index: SchemaIndex) -> str:
     names = sorted(plural(t) for t in main_tables(index)[:MAX_NAMED])
     if not names:
         return "no tables yet"
@@ -44,7 +50,13 @@ def knows_about(index: SchemaIndex) -> str:
 
 
 def suggestion(index: SchemaIndex) -> str:
-    """A question this schema can answer: "how many orders per status"."""
+    """A question this schema can answer, such as "how many orders per status"."""
+    if "try" not in index.hints:
+        index.hints["try"] = _suggestion(index)
+    return index.hints["try"]
+
+
+def _suggestion(index: SchemaIndex) -> str:
     for table in main_tables(index):
         column = _grouping_column(table)
         if column is not None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Words of the same meaning; the first of each group is the one schemas usually use.
 SYNONYM_GROUPS = (
@@ -142,6 +143,7 @@ def singular(word: str) -> str:
     return word[:-1]
 
 
+@lru_cache(maxsize=8192)
 def identifier_words(name: str) -> tuple[str, ...]:
     """The lower-case singular words of an identifier, split on case and underscores.
 
