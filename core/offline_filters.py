@@ -26,33 +26,42 @@ class FilterReading(ReaderState):
             self._cmp_average(i, j, str(op), col, concept)
             return
         item = self.free(j)
-        if item is None or item.number is None or item.refs:
+        read = self._cmp_values(j, str(op)) if item is not None else None
+        if item is None or read is None:
             return
-        values: tuple[object, ...] = (item.number,)
-        j += 1
-        if op == "between":
-            second = self.free(j + 1)
-            if not self.is_cue(j, "and") or second is None or second.number is None:
-                return
-            values, j = (item.number, second.number), j + 2
-        if self.is_cue(j, "orabove"):
-            op, j = self.items[j].data, j + 1
+        op, values, j = read
         after = self.free(j)
         if col is None and agg is None and after is not None and after.tables():
-            self._having_count(i, j, str(op), values)
+            self._having_count(i, j, op, values)
             return
         if col is None and after is not None and after.columns():
             col, j = self.column(after, self.nearest_table(i)), j + 1
         if agg is not None:
-            self.plan.having.append(Cond(str(op), values=values, agg=agg))
+            self.plan.having.append(Cond(op, values=values, agg=agg))
             self.use(*self.items[i:j])
             return
         col = col or self._implied_column(i, concept, "$" in item.words[0])
         if col is None or kind_of(col.column) not in ("number", "date"):
             return
-        self.add_where(Cond(str(op), col, values))
+        self.add_where(Cond(op, col, values))
         self.note(f"{col.name} {op} {' and '.join(_plain(v) for v in values)}")
         self.use(*self.items[i:j])
+
+    def _cmp_values(self, j: int, op: str) -> tuple[str, tuple[object, ...], int] | None:
+        """The number(s) compared with ("between 5 and 10", "10 or more") and where they end."""
+        item = self.items[j]
+        if item.number is None or item.refs:
+            return None
+        values: tuple[object, ...] = (item.number,)
+        j += 1
+        if op == "between":
+            second = self.free(j + 1)
+            if not self.is_cue(j, "and") or second is None or second.number is None:
+                return None
+            values, j = (item.number, second.number), j + 2
+        if self.is_cue(j, "orabove"):
+            op, j = str(self.items[j].data), j + 1
+        return op, values, j
 
     def _cmp_left(self, i: int) -> tuple[Col | None, Agg | None, int]:
         """The column (or aggregate) named just before a comparison, or just after it."""
@@ -108,8 +117,8 @@ class FilterReading(ReaderState):
 
     def read_neg(self, i: int) -> None:
         j = i + 1 + (1 if self.is_cue(i + 1, "have") else 0)
-        if self.is_cue(j, "event", "null"):
-            return
+        if self.is_cue(j, "event", "null") and not self.only_values(self.free(j)):
+            return  # the event or "missing" reads the negation
         values, j = self._value_run(j)
         target = self.free(j)
         table = self.table_ref(target) if target is not None and target.tables() else None

@@ -45,7 +45,8 @@ class FinishReading(ReaderState):
         if found is None:
             self.doubt(f"no '{pending.kind}' to add up")
             return None
-        self.note(f"{pending.fn} of {pending.kind}")
+        times = f" × {found.times.name}" if found.times else ""
+        self.note(f"{pending.fn} of {found.col.name if found.col else '?'}{times}")
         return Agg(pending.fn, found.col, times=found.times)
 
     def _apply_rank(self) -> None:

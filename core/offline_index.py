@@ -127,6 +127,7 @@ def build_index(schema: Schema) -> SchemaIndex:
     for table in schema.tables:
         _add_table(index, table, vocabulary)
     _add_table_tails(index, schema)
+    _add_key_nouns(index, schema)
     index.words = {w for phrase in index.phrases for w in phrase}
     index.graph = build_graph(schema, index.tables)
     return index
@@ -193,6 +194,15 @@ def _add_table_tails(index: SchemaIndex, schema: Schema) -> None:
     for word, tables in tails.items():
         if len(tables) == 1 and not index.phrases.get((word,)):
             index.phrases[(word,)].append(Ref("table", tables[0], strength=0.7))
+
+
+def _add_key_nouns(index: SchemaIndex, schema: Schema) -> None:
+    """ "manager" for manager_id: a key column named by what it points at, if nothing else is."""
+    for table in schema.tables:
+        for column in table.columns:
+            words = identifier_words(column.name)
+            if len(words) > 1 and words[-1] == "id" and not index.phrases.get(words[:-1]):
+                index.phrases[words[:-1]].append(Ref("column", table, column, strength=0.8))
 
 
 def _add_column(

@@ -54,26 +54,28 @@ class ShapeReading(ReaderState):
         if table_only and after is not None and after.columns() and not after.values():
             table_item, target = target, after  # "average track length"
             j += 1
-        if self.is_cue(j + 1, "cmp") and target is not None and target.columns():
+        if target is None or self.is_cue(j + 1, "cmp") and target.columns():
             return  # "average age above 30" is a group filter, read by the comparison
+        if self._aggregate(fns, target, table_item):
+            keep_event = target.cue == "event"
+            self.use(*self.items[i:j], table_item, None if keep_event else target)
+
+    def _aggregate(self, fns: list[str], target: Item, table_item: Item | None) -> bool:
+        """Add ``fns`` of what ``target`` names: a measure, a table's money, or a column."""
         money = self._money_of(target)
-        if target is not None and target.cue == "measure":
+        if target.cue == "measure":
             self.pending.extend(Pending(fn, str(target.data)) for fn in fns)
-        elif money is not None and fns in (["sum"], ["avg"]):
+            return True
+        if money is not None and fns in (["sum"], ["avg"]):
             self.plan.aggs.extend(Agg(fn, money) for fn in fns)
             self.note(f"{fns[0]} of {money.name}")
-            if target is not None and target.cue == "event":
-                return self.use(self.at(i))
-        elif target is not None and target.columns():
-            near = self.table_ref(table_item)
-            col = self.column(target, near)
-            if col is None:
-                return
-            self.plan.aggs.extend(Agg(fn, col) for fn in fns)
-            self.note(f"{'/'.join(fns)} of {col.name}")
-        else:
-            return
-        self.use(*self.items[i:j], table_item, target)
+            return True
+        col = self.column(target, self.table_ref(table_item)) if target.columns() else None
+        if col is None:
+            return False
+        self.plan.aggs.extend(Agg(fn, col) for fn in fns)
+        self.note(f"{'/'.join(fns)} of {col.name}")
+        return True
 
     def _money_of(self, target: Item | None) -> Col | None:
         """ "total invoiced", "sum of orders": the money column of the table named."""

@@ -124,6 +124,20 @@ def _answers_like(
             "orders with status shipped or processing",
             "SELECT * FROM orders WHERE status IN ('shipped', 'processing')",
         ),
+        ("orders that weren't shipped", "SELECT * FROM orders WHERE status <> 'shipped'"),
+        ("employees without a manager", "SELECT * FROM employees WHERE manager_id IS NULL"),
+        ("orders for customer 12", "SELECT * FROM orders WHERE customer_id = 12"),
+        (
+            "largest orders this year",
+            "SELECT * FROM orders WHERE order_date >= '2026-01-01' ORDER BY total DESC",
+        ),
+        ("employee salaries", "SELECT first_name, last_name, salary FROM employees"),
+        (
+            "count orders by status for last month",
+            "SELECT status, COUNT(*) FROM orders "
+            "WHERE order_date >= '2026-11-01' AND order_date < '2026-12-01' GROUP BY status",
+        ),
+        ("orders in the past month", "SELECT * FROM orders WHERE order_date >= '2026-11-04'"),
     ],
 )
 def test_demo_question_returns_the_gold_rows(
@@ -186,6 +200,16 @@ def test_demo_question_returns_the_gold_rows(
             "total invoiced per year",
             "SELECT strftime('%Y', InvoiceDate), SUM(Total) FROM Invoice GROUP BY 1",
         ),
+        (
+            "list albums with their artist",
+            "SELECT b.Title, a.Name FROM Album b JOIN Artist a ON a.ArtistId = b.ArtistId",
+        ),
+        (
+            "composer with the most tracks",
+            "SELECT Composer FROM Track WHERE Composer IS NOT NULL GROUP BY Composer "
+            "ORDER BY COUNT(*) DESC LIMIT 1",
+        ),
+        ("youngest employee", "SELECT * FROM Employee ORDER BY BirthDate DESC LIMIT 1"),
     ],
 )
 def test_chinook_question_returns_the_gold_rows(
@@ -239,6 +263,7 @@ def test_nonsense_and_unknown_things_are_declined_with_a_suggestion(
     "question",
     [
         "who reports to nancy edwards",
+        "who is the manager of jane peacock",
         "which tracks are on both the rock and jazz playlists",
         "what are the durations of the longest and shortest tracks",
         "customers older than 30 and younger than 20",
