@@ -25,6 +25,10 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("--connection", metavar="URL", help="a database URL to ask instead")
     ask.add_argument("--json", action="store_true", help="print one JSON object")
 
+    commands.add_parser(
+        "rotate-key", help="re-encrypt stored database logins under a new key (stop the bot first)"
+    )
+
     demo = commands.add_parser("demo", help="write the demo shop into a database")
     demo.add_argument("--url", required=True, help="a PostgreSQL, MySQL or SQLite URL")
     demo.add_argument("--day", help="build the data as of this day (YYYY-MM-DD)")
@@ -39,6 +43,9 @@ def main(argv: list[str] | None = None) -> int:
         stream=sys.stderr,
     )
     install_log_redaction()
+    # Socket Mode debug lines carry raw payloads (a connect form's password among them).
+    logging.getLogger("slack_sdk").setLevel(logging.INFO)
+    logging.getLogger("slack_bolt").setLevel(logging.INFO)
     if args.command in ("ask", "console") and not args.verbose:
         # The terminal shows the answer; routine INFO lines would only crowd it.
         logging.getLogger().setLevel(logging.WARNING)
@@ -65,6 +72,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return console.ask_once(settings, args.question, args.connection, as_json=args.json)
     if args.command == "demo":
         return console.write_demo(args.url, args.day)
+    if args.command == "rotate-key":
+        return console.rotate_key(settings)
     from bot import runner
 
     runner.run(settings)

@@ -8,7 +8,7 @@ import sys
 from typing import Any, TextIO
 
 from bot import messages
-from bot.service import Service, build_service, connection_from
+from bot.service import Service, build_service
 from core.answer import Asker
 from core.model import Answer
 from core.render import json_rows, table_text
@@ -60,10 +60,7 @@ def answer_text(answer: Answer) -> str:
 
 
 def _session(settings: Settings, connection_url: str | None) -> Service:
-    service = build_service(settings)
-    if connection_url:
-        service.default = connection_from(connection_url)
-    return service
+    return build_service(settings, connection_url)
 
 
 def ask_once(
@@ -90,7 +87,7 @@ def ask_once(
 def interactive(settings: Settings, connection_url: str | None) -> int:
     """A prompt loop: one question a line, until end of input or `quit`."""
     service = _session(settings, connection_url)
-    connection = service.default
+    connection = service.connection_for(CONSOLE_USER)
     print(messages.console_banner(connection.name if connection else "none", settings.uses_llm))
     try:
         while True:
@@ -125,4 +122,13 @@ def write_demo(url: str, day: str | None) -> int:
     finally:
         engine.dispose()
     print(messages.demo_written(when.isoformat()))
+    return 0
+
+
+def rotate_key(settings: Settings) -> int:
+    """Re-encrypt every stored login under a fresh key."""
+    from core import keys
+
+    rotation = keys.rotate(settings)
+    print(messages.key_rotated(rotation.count, rotation.where, rotation.new_key))
     return 0

@@ -51,16 +51,6 @@ NO_MODEL_CONFIGURED = (
     "SQLBOT_TRANSLATOR=offline to use the built-in translator for simple questions."
 )
 DEMO_FAILED = "could not write the demo shop there; check the URL and that the server is running"
-# TODO: list `connect`, `use`, `list`, `schema`, `history` and `forget` once they exist.
-HELP = (
-    "I answer questions about this channel's database with one read-only query.\n"
-    "• `/ask <question>`: I answer here, with a table, the figures and buttons to "
-    "show the SQL, download a CSV or rate the answer.\n"
-    "• `@sqlbot <question>`: I answer in a thread; mention me again there for a follow-up.\n"
-    "• `/sqlbot help`: this text.\n"
-    "Commands to register databases and map channels are not available yet; "
-    "until then I answer from the default connection."
-)
 
 # A lone number in these columns is a label, not a quantity: no thousands separators.
 _LABEL_COLUMN = re.compile(r"(?i:^id|_id|year|code|zip|phone|number)$|[a-z]Id$|ID$")

@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from core import keys
 from core.answer import NOBODY, Asker, Pipeline
 from core.connections import Connection, Databases, parse_url
 from core.errors import ConfigError, TranslationDeclined
@@ -14,6 +15,7 @@ from core.examples import Examples
 from core.history import History
 from core.model import Answer, Translation
 from core.ratelimit import RateLimiter
+from core.registry import Registry, registry_path
 from core.schema import Schema
 from core.secrets import remember
 from core.settings import Settings
@@ -85,14 +87,33 @@ class Service:
     settings: Settings
     pipeline: Pipeline
     default: Connection | None
+    registry: Registry
+    # Set by --connection: every question goes to ``default``, whatever the channel.
+    fixed: bool = False
 
     @property
     def history(self) -> History:
         return self.pipeline.history
 
     def connection_for(self, channel: str | None) -> Connection | None:
-        """The connection questions in ``channel`` go to."""
+        """The connection questions in ``channel`` go to, or None when there is none."""
+        if self.fixed:
+            return self.default
+        mapped = self.registry.for_channel(channel) if channel else None
+        if mapped is not None:
+            return mapped
+        named = self.settings.default_connection
+        if named and "://" not in named:
+            return self.registry.get(named)  # read afresh: its hidden list may have changed
+        if self.default is not None and self.default.name == DEMO_NAME and self.registry.names():
+            return None  # the demo stands in only until a team registers a database
         return self.default
+
+    def connection_named(self, name: str) -> Connection | None:
+        """A connection by name: the default's, or a registered one."""
+        if self.default is not None and self.default.name == name:
+            return self.default
+        return self.registry.get(name) if name in self.registry.names() else None
 
     def ask(self, question: str, asker: Asker = NOBODY, turns: tuple[Turn, ...] = ()) -> Answer:
         connection = self.connection_for(asker.channel)
@@ -102,12 +123,16 @@ class Service:
 
     def close(self) -> None:
         self.pipeline.databases.close()
+        self.registry.close()
 
 
 def build_service(settings: Settings, connection_url: str | None = None) -> Service:
-    """Build the pipeline, history and default connection from ``settings``."""
+    """Build the pipeline, history, registry and default connection from ``settings``."""
     remember(*settings.secrets())
     store = settings.data_dir / "sqlbot.sqlite"
+    registry = Registry(
+        registry_path(settings.data_dir), keys.load(settings.secret_key, settings.data_dir)
+    )
     pipeline = Pipeline(
         databases=Databases(),
         translator=make_translator(settings),
@@ -118,11 +143,14 @@ def build_service(settings: Settings, connection_url: str | None = None) -> Serv
         repair_rounds=settings.repair_rounds,
         limiter=RateLimiter(settings.rate_limit),
     )
-    return Service(settings, pipeline, _default(settings, connection_url))
+    default = connection_from(connection_url) if connection_url else _default(settings)
+    return Service(settings, pipeline, default, registry, fixed=connection_url is not None)
 
 
-def _default(settings: Settings, override: str | None) -> Connection:
-    value = override or settings.default_connection
+def _default(settings: Settings) -> Connection | None:
+    value = settings.default_connection
+    if value and "://" not in value:
+        return None  # a registered name, looked up by connection_for
     if value:
         return connection_from(value)
     return demo_connection(settings.data_dir)

@@ -20,7 +20,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
 )
 
-from bot import blocks, messages
+from bot import admin, blocks, messages
 from bot.service import Service
 from core.answer import Asker
 from core.model import Answer
@@ -49,7 +49,7 @@ def build_app(service: Service, client: WebClient, workers: Executor | None = No
     )
     handlers = Handlers(service)
     app.command("/ask")(handlers.on_ask)
-    app.command("/sqlbot")(handlers.on_sqlbot)
+    admin.register(app, service)
     app.event("app_mention")(handlers.on_mention)
     app.event("message")(handlers.on_message)
     app.action("show_sql")(handlers.on_show_sql)
@@ -86,6 +86,9 @@ class Handlers:
         question = (command.get("text") or "").strip()
         if not question:
             ack(text=messages.ASK_USAGE)
+            return
+        if self.service.connection_for(command["channel_id"]) is None:
+            ack(text=messages.no_connection(self.service.registry.names()))
             return
         ack()
         self._answer_command(question=question, command=command, client=client, respond=respond)
@@ -143,6 +146,10 @@ class Handlers:
         if not question:
             client.chat_postMessage(channel=channel, thread_ts=thread, text=messages.ASK_USAGE)
             return
+        if self.service.connection_for(channel) is None:
+            text = messages.no_connection(self.service.registry.names())
+            client.chat_postMessage(channel=channel, thread_ts=thread, text=text)
+            return
         turns = self.service.history.thread_turns(channel, thread) if event.get("thread_ts") else ()
         working, text = blocks.working_blocks(question, None)
         posted = client.chat_postMessage(
@@ -190,7 +197,8 @@ class Handlers:
     @_failsafe
     def _download_csv(self, body: dict[str, Any], client: WebClient) -> None:
         row = self._history_row(body)
-        connection = self.service.connection_for(_channel(body))
+        # The answer's own database, even if the channel has been mapped elsewhere since.
+        connection = self.service.connection_named(row["connection"]) if row else None
         if row is None or not row.get("sql") or connection is None:
             self._ephemeral(client, body, messages.ANSWER_NOT_FOUND)
             return
@@ -225,11 +233,6 @@ class Handlers:
         value = "up" if action == "feedback_up" else "down"
         self.service.history.add_feedback(row["id"], body["user"]["id"], value)
         self._ephemeral(client, body, messages.FEEDBACK_THANKS)
-
-    # -- admin -----------------------------------------------------------------------
-
-    def on_sqlbot(self, ack: Any, command: dict[str, Any]) -> None:
-        ack(text=messages.HELP)
 
     # -- helpers ---------------------------------------------------------------------
 
