@@ -8,6 +8,7 @@ from core.offline_plan import Col, Cond, Key
 from core.offline_roles import default_date, event_date
 from core.offline_state import ReaderState
 from core.offline_time import Bucket, Period
+from core.schema import Table
 
 
 class DateReading(ReaderState):
@@ -80,7 +81,7 @@ class DateReading(ReaderState):
             if col is not None:
                 self.use(event)
                 return col
-        for table in [self.nearest_table(i), *self.res.focus]:
+        for table in [self.nearest_table(i), *self.res.focus, *self._parents()]:
             if table is None:
                 continue
             column, clear = default_date(table)
@@ -89,6 +90,12 @@ class DateReading(ReaderState):
                     self.doubt(f"dates read from {column.name}")
                 return Col(table, column)
         return None
+
+    def _parents(self) -> list[Table]:
+        """Tables one many-to-one step from the base: an order line's order has the date."""
+        if self.base is None:
+            return []
+        return [step.target for step in self.index.graph.around(self.base) if step.up]
 
     def event_column(self, event: str) -> Col | None:
         for table in self.res.focus + list(self.index.schema.tables):

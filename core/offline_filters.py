@@ -6,7 +6,7 @@ from core.offline_index import kind_of
 from core.offline_link import Item
 from core.offline_plan import Agg, Col, Cond
 from core.offline_resolve import MAX_HOPS
-from core.offline_roles import money_column, numeric_columns
+from core.offline_roles import flag_true, money_column, numeric_columns
 from core.offline_state import ReaderState
 from core.schema import Table
 
@@ -121,6 +121,9 @@ class FilterReading(ReaderState):
             return  # the event or "missing" reads the negation
         values, j = self._value_run(j)
         target = self.free(j)
+        if not values and target is not None and target.flags() and not target.tables():
+            self._negated_flag(i, target)
+            return
         table = self.table_ref(target) if target is not None and target.tables() else None
         if table is not None and table is not self.base:
             inner = self._inner(values, table)
@@ -136,6 +139,16 @@ class FilterReading(ReaderState):
             self.add_where(Cond("null", col))
             self.note(f"no {col.name}")
             self.use(*self.items[i : j + 1])
+
+    def _negated_flag(self, i: int, target: Item) -> None:
+        """ "products that are not discontinued": the flag is anything but yes."""
+        ref = self.res.pick(target.flags())
+        truth = flag_true(ref.column) if ref is not None and ref.column is not None else None
+        if ref is None or ref.column is None or truth is None:
+            return
+        self.add_where(Cond("!=", Col(ref.table, ref.column), (truth,)))
+        self.note(f"{ref.column.name} is not true")
+        self.use(self.at(i), target)
 
     def _negated_values(self, i: int, values: list[Item], j: int) -> None:
         cond = self._values_cond(values)

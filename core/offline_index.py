@@ -84,6 +84,17 @@ def kind_of(column: Column) -> str:
     return "text"
 
 
+YES_NO = frozenset({"0", "1", "t", "f", "y", "n", "yes", "no", "true", "false"})
+
+
+def is_yes_no(column: Column) -> bool:
+    """A column that only says yes or no: a boolean type, or stored values like 0/1, T/F."""
+    if kind_of(column) == "bool":
+        return True
+    values = {s.lower() for s in column.samples}
+    return len(values) == 2 and values <= YES_NO
+
+
 def is_key(table: Table, column: Column) -> bool:
     """True for primary and foreign key columns, and for columns named like ids."""
     in_fk = any(column.name in fk.columns for fk in table.foreign_keys)
@@ -151,7 +162,7 @@ def split_compound(words: tuple[str, ...], vocabulary: set[str]) -> tuple[str, .
             for i in range(3, len(word) - 2)
             if word[:i] in vocabulary and singular(word[i:]) in vocabulary
         ]
-        out.extend(halves[0] if halves and word not in vocabulary else (word,))
+        out.extend(halves[0] if halves else (word,))
     return tuple(out)
 
 
@@ -178,8 +189,10 @@ def _same(a: Ref, b: Ref) -> bool:
 
 
 def _add_table(index: SchemaIndex, table: Table, vocabulary: set[str]) -> None:
-    name_words = split_compound(identifier_words(table.name), vocabulary)
+    plain_words = identifier_words(table.name)
+    name_words = split_compound(plain_words, vocabulary)
     _add(index, name_words, Ref("table", table))
+    _add(index, plain_words, Ref("table", table))
     for column in table.columns:
         _add_column(index, table, column, name_words, vocabulary)
 
@@ -212,14 +225,18 @@ def _add_column(
     table_words: tuple[str, ...],
     vocabulary: set[str],
 ) -> None:
-    words = split_compound(identifier_words(column.name), vocabulary)
+    plain_words = identifier_words(column.name)
+    words = split_compound(plain_words, vocabulary)
     _add(index, words, Ref("column", table, column))
+    _add(index, plain_words, Ref("column", table, column))
     if words[: len(table_words)] != table_words:
         _add(index, (*table_words, *words), Ref("column", table, column))
     elif len(words) > len(table_words):
         _add(index, words[len(table_words) :], Ref("column", table, column, strength=0.9))
     if len(words) > 1 and words[0] in ("is", "has"):
         _add(index, words[1:], Ref("flag", table, column))
+    elif is_yes_no(column):
+        _add(index, words, Ref("flag", table, column))  # "discontinued products"
     if len(words) == 2:
         _add(index, (words[1], "of", words[0]), Ref("column", table, column, strength=0.9))
     for units, nouns in UNIT_NOUNS.items():

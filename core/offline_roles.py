@@ -126,7 +126,7 @@ def line_measure(table: Table) -> tuple[Column, Column] | None:
 def flag_true(column: Column) -> str | int | None:
     """The stored value meaning "yes" for an ``is_x`` column (``'T'``, ``1``), if known."""
     samples = {s.upper() for s in column.samples}
-    for yes in ("T", "Y", "YES", "TRUE"):
+    for yes in ("T", "Y", "YES", "TRUE", "1"):
         if yes in samples:
             return next(s for s in column.samples if s.upper() == yes)
     if kind_of(column) in ("bool", "number") and not column.samples:

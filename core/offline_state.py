@@ -93,7 +93,7 @@ class ReaderState:
     def adjective(self, item: Item | None) -> bool:
         """Values and yes/no flags before a noun ("cancelled orders", "official languages")."""
         return self.only_values(item) or (
-            item is not None and bool(item.flags()) and not item.tables() and not item.columns()
+            item is not None and bool(item.flags()) and not item.tables()
         )
 
     def only_values(self, item: Item | None) -> bool:

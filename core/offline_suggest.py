@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from core.offline_index import SchemaIndex, is_key, kind_of
+from core.offline_index import SchemaIndex, is_key, is_yes_no, kind_of
 from core.offline_words import identifier_words
 from core.schema import Column, Table
 
 MAX_NAMED = 5
 
 
-def plural(table: Table) -> str:
+def plural(table: Table, index: SchemaIndex | None = None) -> str:
     """A table's name as words, plural: ``order_items`` -> "order items", ``Track`` -> "tracks"."""
-    words = list(identifier_words(table.name)) or [table.name.lower()]
+    words = list(_name_words(table, index)) or [table.name.lower()]
     last = words[-1]
     if last.endswith("y") and last[-2:-1] not in "aeiou":
         words[-1] = last[:-1] + "ies"
@@ -20,6 +20,15 @@ def plural(table: Table) -> str:
     else:
         words[-1] = last + "s"
     return " ".join(words)
+
+
+def _name_words(table: Table, index: SchemaIndex | None) -> tuple[str, ...]:
+    """The words the index knows a table by ("country language" for countrylanguage)."""
+    if index is not None:
+        for phrase, refs in index.phrases.items():
+            if any(r.kind == "table" and r.table is table and r.strength == 1.0 for r in refs):
+                return phrase
+    return identifier_words(table.name)
 
 
 def main_tables(index: SchemaIndex) -> list[Table]:
@@ -41,7 +50,7 @@ def knows_about(index: SchemaIndex) -> str:
 
 
 def _knows_about(index: SchemaIndex) -> str:
-    names = sorted(plural(t) for t in main_tables(index)[:MAX_NAMED])
+    names = sorted(plural(t, index) for t in main_tables(index)[:MAX_NAMED])
     if not names:
         return "no tables yet"
     rest = len(index.schema.tables) - len(names)
@@ -57,17 +66,20 @@ def suggestion(index: SchemaIndex) -> str:
 
 
 def _suggestion(index: SchemaIndex) -> str:
-    for table in main_tables(index):
-        column = _grouping_column(table)
-        if column is not None:
-            words = " ".join(identifier_words(column.name))
-            return f"how many {plural(table)} per {words}"
     tables = main_tables(index)
-    return f"how many {plural(tables[0])} are there" if tables else "what tables are there"
+    options = [
+        (len(column.samples), rank, table, column)
+        for rank, table in enumerate(tables[:3])
+        for column in table.columns
+        if _groups_well(column)
+    ]
+    if not options:
+        return f"how many {plural(tables[0], index)} are there" if tables else "how many rows"
+    _, _, table, column = min(options, key=lambda o: (o[0], o[1]))
+    words = " ".join(identifier_words(column.name))
+    return f"how many {plural(table, index)} per {words}"
 
 
-def _grouping_column(table: Table) -> Column | None:
-    for column in table.columns:
-        if kind_of(column) == "text" and 2 <= len(column.samples) <= 30:
-            return column
-    return None
+def _groups_well(column: Column) -> bool:
+    """A text column with a few stored values ("status", "country"), not a yes/no flag."""
+    return kind_of(column) == "text" and 2 <= len(column.samples) <= 30 and not is_yes_no(column)
