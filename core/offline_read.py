@@ -18,7 +18,7 @@ from core.offline_shapes import ShapeReading
 from core.offline_words import identifier_words, singular
 from core.schema import Table
 
-CONNECTIVES = frozenset({"and", "or", "than", "orabove"})
+CONNECTIVES = frozenset({"and", "or", "than", "orabove", "agent"})
 
 
 class Reader(ShapeReading, OrderReading, FilterReading, DateReading, FinishReading):
@@ -128,7 +128,14 @@ class Reader(ShapeReading, OrderReading, FilterReading, DateReading, FinishReadi
                 tables[id(table)] = table
         if not counts:
             return None
-        return tables[counts.most_common(1)[0][0]]
+        named = [self.table_ref(self.items[i]) for i in self.roles]
+        anchors = [t for t in named if t is not None]
+        # Most mentions first; then the table nearest to the tables named ("per category").
+        return min(tables.values(), key=lambda t: (-counts[id(t)], self._hops_to(t, anchors)))
+
+    def _hops_to(self, table: Table, anchors: list[Table]) -> int:
+        hops = [self.res.hops(table, a) for a in anchors]
+        return min((h for h in hops if h is not None), default=99)
 
     def _gather_focus(self) -> None:
         if self.base is not None:
