@@ -42,7 +42,7 @@ def normalise(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, bytes):
         return value.hex()
-    text = str(value)
+    text = str(value).rstrip()  # 'Edinburgh ' in one copy of Chinook, CHAR padding in MySQL
     match = _DATE.match(text)
     return _date_text(match.group(1), match.group(2)) if match else text
 

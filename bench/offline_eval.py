@@ -207,8 +207,8 @@ def server_demo(url: str, demo_path: Path) -> Database:
     return server_database(engine, demo_path)
 
 
-def server_database(engine: sa.Engine, demo_path: Path) -> Database:
-    """A server copy of the demo to translate against and run on."""
+def server_database(engine: sa.Engine, gold_path: Path) -> Database:
+    """A server copy of a database to translate against and run on; gold runs on SQLite."""
     schema = discover(engine)
 
     def run(sql: str) -> list[tuple[object, ...]]:
@@ -221,7 +221,7 @@ def server_database(engine: sa.Engine, demo_path: Path) -> Database:
         finally:
             raw.close()
 
-    return Database(schema, run, sqlite_runner(str(demo_path)))
+    return Database(schema, run, sqlite_runner(str(gold_path)))
 
 
 @contextmanager
@@ -339,9 +339,21 @@ def run_all(servers: bool) -> list[Summary]:
         for kind in ("postgresql", "mysql") if servers else ():
             summaries.append(_first_on_server(kind, demo_path))
         summaries.append(evaluate(f"own ({len(own_cases)})", own_cases, own_dbs))
+        for kind in ("postgresql", "mysql") if servers else ():
+            summaries.append(_chinook_on_server(kind, own_cases))
         keep = [own_dbs["demo"].schema, own_dbs["chinook"].schema]
         summaries.append(timing_on_wide_schema([c.question for c in own_cases], keep))
     return summaries
+
+
+def _chinook_on_server(kind: str, cases: list[Case]) -> Summary:
+    """Our Chinook questions on the server's Chinook (track.track_id on PostgreSQL)."""
+    from tests.dbs import chinook_url_for  # loads Chinook into sqlbot_test_chinook once
+
+    engine = sa.create_engine(chinook_url_for(kind), poolclass=sa.pool.NullPool)
+    database = server_database(engine, CHINOOK)
+    chinook = [c for c in cases if c.db == "chinook"]
+    return evaluate(f"own chinook, {kind}", chinook, {"chinook": database})
 
 
 def _first_on_server(kind: str, demo_path: Path) -> Summary:

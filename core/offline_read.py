@@ -105,7 +105,8 @@ class Reader(ShapeReading, OrderReading, FilterReading, DateReading, FinishReadi
         kinds = [str(it.data) for it in self.items if it.cue == "measure"]
         if not kinds:
             return None
-        anchors = [t for t in self._ref_tables() if t is not None]
+        named = [self.table_ref(self.items[i]) for i in self.roles]
+        anchors = [t for t in named + self._ref_tables() if t is not None]
         agg = self.res.measure(kinds[0], anchors[:1])
         return agg.source if agg else None
 

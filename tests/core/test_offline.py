@@ -389,6 +389,20 @@ def test_the_five_first_questions_are_right_on_servers(
     assert summary.count("correct") == 5, [(o.case.question, o.sql) for o in summary.outcomes]
 
 
+def test_our_chinook_questions_hold_on_every_engine(
+    chinook_url: str, engine_name: str, demo_path: Path
+) -> None:
+    own_cases, own_dbs = offline_eval.own_set(demo_path)
+    cases = [c for c in own_cases if c.db == "chinook"]
+    if engine_name == "sqlite":
+        database = own_dbs["chinook"]
+    else:
+        engine = sa.create_engine(chinook_url, poolclass=sa.pool.NullPool)
+        database = offline_eval.server_database(engine, CHINOOK)
+    summary = offline_eval.evaluate(f"own {engine_name}", cases, {"chinook": database})
+    assert offline_eval.check_targets([summary]) == []
+
+
 def test_benchmark_targets_hold(demo_path: Path) -> None:
     """The figures in the README: a change that lowers one fails here."""
     spider_cases, spider_dbs = offline_eval.spider_set()
