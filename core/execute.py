@@ -15,6 +15,7 @@ import re
 import sqlite3
 import time
 from collections.abc import Callable
+from contextlib import closing
 from typing import Any
 from urllib.parse import quote
 
@@ -205,7 +206,7 @@ def _postgres_cursor(driver: Any, timeout: float) -> Any:
 
 
 def _mysql_cursor(driver: Any, timeout: float, mariadb: bool) -> Any:
-    import pymysql.cursors
+    import pymysql.cursors  # here, so that a PostgreSQL-only install needs no PyMySQL
 
     if mariadb:
         limit = f"SET SESSION max_statement_time = {timeout:.3f}"
@@ -234,13 +235,6 @@ def _deadline_handler(deadline: float) -> Callable[[], int]:
 
 def _ms(seconds: float) -> int:
     return max(1, round(seconds * 1000))
-
-
-def _close_quietly(cursor: Any) -> None:
-    try:
-        cursor.close()
-    except Exception:
-        logger.debug("closing a cursor failed", exc_info=True)
 
 
 def _release(raw: PoolProxiedConnection, cursor: Any, healthy: bool) -> None:
@@ -319,7 +313,7 @@ def probe(engine: Engine) -> None:
     sql = "SELECT COUNT(*) FROM sqlite_master" if dialect_of(engine) == "sqlite" else "SELECT 1"
     raw = _checkout(engine)
     try:
-        with _closing(raw.cursor()) as cursor:
+        with closing(raw.cursor()) as cursor:
             cursor.execute(sql)
             cursor.fetchall()
     except Exception as exc:
@@ -327,17 +321,6 @@ def probe(engine: Engine) -> None:
         raise connection_failed(engine, exc) from None
     finally:
         raw.close()
-
-
-class _closing:
-    def __init__(self, cursor: Any) -> None:
-        self.cursor = cursor
-
-    def __enter__(self) -> Any:
-        return self.cursor
-
-    def __exit__(self, *_: object) -> None:
-        _close_quietly(self.cursor)
 
 
 def connection_failed(engine: Engine, exc: BaseException) -> ConnectionFailed:
@@ -392,10 +375,10 @@ def can_write(engine: Engine) -> bool:
         return bool(path) and os.access(str(path), os.W_OK)
     raw = _checkout(engine)
     try:
-        with _closing(raw.cursor()) as cursor:
+        with closing(raw.cursor()) as cursor:
             return _postgres_can_write(cursor) if kind == "postgresql" else _mysql_can_write(cursor)
-    except Exception:
-        logger.warning("could not read this login's privileges", exc_info=True)
+    except Exception as exc:
+        logger.warning("could not read this login's privileges: %s", redact(str(exc)))
         return False
     finally:
         _release(raw, None, healthy=True)
