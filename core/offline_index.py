@@ -64,10 +64,6 @@ class SchemaIndex:
     def lookup(self, words: tuple[str, ...]) -> list[Ref]:
         return self.phrases.get(words, [])
 
-    def table_of(self, name: str, owner: str | None = None) -> Table | None:
-        key = f"{owner}.{name}".lower() if owner else name.lower()
-        return self.tables.get(key) or self.schema.table(name)
-
 
 def kind_of(column: Column) -> str:
     """``number``, ``date``, ``text`` or ``bool``, from the type name the database reports."""

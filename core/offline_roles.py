@@ -61,11 +61,6 @@ def date_columns(table: Table) -> list[Column]:
     return [c for c in table.columns if kind_of(c) == "date"]
 
 
-def year_columns(table: Table) -> list[Column]:
-    """Columns that hold a year as a number or text ("Year", "IndepYear")."""
-    return [c for c in table.columns if words_of(c)[-1:] == ("year",) and kind_of(c) != "date"]
-
-
 def event_date(table: Table, event: str) -> Column | None:
     """The date column an event verb is about ("logged in" -> last_login)."""
     wanted = set(EVENT_WORDS.get(event, (event,)))

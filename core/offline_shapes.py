@@ -118,9 +118,6 @@ class ShapeReading(ReaderState):
         self.plan.keys.append(Key(entity=table))
         self.note(f"per {table.name}")
 
-    def _aggregating(self) -> bool:
-        return any(it.cue in ("count", "agg", "measure", "super") for it in self.items)
-
     def read_id(self, i: int) -> None:
         table = self.table_ref(self.free(i + 1)) or self.nearest_table(i)
         if table is None or len(table.primary_key) != 1:

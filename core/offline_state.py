@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from core.offline_index import Ref, SchemaIndex
+from core.offline_index import SchemaIndex
 from core.offline_link import Item
 from core.offline_plan import Agg, Col, Cond, Plan
 from core.offline_resolve import Resolver
@@ -103,12 +103,6 @@ class ReaderState:
             and not item.tables()
             and not (item.columns() and not item.values())
         )
-
-    def value_cond(self, refs: list[Ref], near: Table | None = None) -> Cond | None:
-        ref = self.res.pick(refs, near)
-        if ref is None or ref.column is None:
-            return None
-        return Cond("=", Col(ref.table, ref.column), (ref.value,))
 
     def label_of(self, table: Table) -> list[Col]:
         labels = label_columns(table)
