@@ -20,6 +20,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import admin_form, blocks, messages
 from bot.admin_connect import Connector
+from bot.admin_examples import ExampleCommands
 from bot.admin_kit import (
     Admins,
     Request,
@@ -42,7 +43,7 @@ logger = logging.getLogger(__name__)
 
 FORGET_CONFIRM = "sqlbot_forget_confirm"
 FORGET_CANCEL = "sqlbot_forget_cancel"
-ADMIN_VERBS = frozenset({"connect", "use", "hide", "unhide", "refresh", "forget"})
+ADMIN_VERBS = frozenset({"connect", "use", "hide", "unhide", "refresh", "forget", "pin", "unpin"})
 HISTORY_DEFAULT, HISTORY_MAX = 10, 100
 # Longer schema text goes into a file: two code sections is as much as reads well inline.
 INLINE_CODE_CHARS = 2 * blocks.CODE_CHARS
@@ -66,6 +67,7 @@ class Admin:
         self.registry = registry
         self.admins = Admins(service.settings.admins)
         self.connector = Connector(service, registry, self.admins)
+        self.examples = ExampleCommands(service, self.admins)
         self._commands: dict[str, Callable[[Request], None]] = {
             "help": self.help,
             "connect": self.connector.command,
@@ -77,6 +79,9 @@ class Admin:
             "refresh": self.refresh,
             "history": self.history,
             "forget": self.forget,
+            "pin": self.examples.pin,
+            "unpin": self.examples.unpin,
+            "examples": self.examples.examples,
         }
 
     @property

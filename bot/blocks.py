@@ -28,6 +28,7 @@ MAX_SQL_SECTIONS = 40
 ACTION_IDS = ("show_sql", "download_csv", "feedback_up", "feedback_down")
 
 _BACKTICKS = re.compile(r"`{3,}")
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{1,20}$")
 
 
 def escape(text: str) -> str:
@@ -45,6 +46,10 @@ def answer_blocks(
     """The whole answer message: question, result, figures and buttons; and its fallback."""
     body, summary = _body(answer, preview_rows)
     blocks = [_question(answer.question, asker), *body, note_block(messages.context_line(answer))]
+    if answer.verified_by and _USER_ID.match(answer.verified_by):
+        # A user id is the one piece of markup let through: it names who verified the query.
+        credit = messages.verified_by(f"<@{answer.verified_by}>")
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": credit}]})
     actions = _actions(answer)
     if actions:
         blocks.append(actions)

@@ -230,6 +230,7 @@ _HELP_ANYONE = (
     ("`/sqlbot list`", "the registered databases and the channels they answer in"),
     ("`/sqlbot schema [TABLE]`", "`/sqlbot schema customer`"),
     ("`/sqlbot history [N]`", "`/sqlbot history 20`: this channel's last questions"),
+    ("`/sqlbot examples`", "the verified questions and queries I reuse for this database"),
 )
 _HELP_ADMIN = (
     (
@@ -242,6 +243,9 @@ _HELP_ADMIN = (
     ("`/sqlbot refresh [NAME]`", "`/sqlbot refresh sales`: read the tables again"),
     ("`/sqlbot history all [N]`", "`/sqlbot history all 50`: every channel's questions"),
     ("`/sqlbot forget NAME`", "`/sqlbot forget sales`, after a confirmation"),
+    ("`/sqlbot pin TABLE…`", "`/sqlbot pin orders customers`: always shown to the model here"),
+    ("`/sqlbot unpin TABLE…`", "`/sqlbot unpin orders`"),
+    ("`/sqlbot examples remove ID`", "`/sqlbot examples remove 3`"),
 )
 CONNECT_USAGE = (
     "Use `/sqlbot connect` for a form, or `/sqlbot connect NAME URL [SCHEMA,…]`, for example "
@@ -530,3 +534,48 @@ def key_rotated(count: int, where: str, new_key: str | None) -> str:
 
 def _names(names: list[str]) -> str:
     return ", ".join(names) if names else "none yet (`/sqlbot connect` adds one)"
+
+
+# -- verified examples and pins ------------------------------------------------------
+
+EXAMPLES_USAGE = "Use `/sqlbot examples` to list them, or `/sqlbot examples remove ID`."
+FEEDBACK_VERIFIED = (
+    "Thanks! I saved this question and its SQL as a verified example; I'll reuse it for "
+    "similar questions."
+)
+FEEDBACK_ONLY_ASKER = (
+    "Thanks for the feedback. Only the person who asked, or an admin, can mark an answer "
+    "as verified."
+)
+FEEDBACK_DOWN_THANKS = "Thanks for telling me what was wrong; it is recorded for the admins."
+FEEDBACK_TITLE = "What was wrong?"
+FEEDBACK_LABEL = "What did you expect instead?"
+
+
+def verified_by(user_mention: str) -> str:
+    """Under an answer built on a verified example; the mention is already Slack markup."""
+    return f"Based on a query verified by {user_mention}."
+
+
+def pins_now(items: tuple[str, ...]) -> str:
+    if not items:
+        return "No tables are pinned in this channel. Pin some with `/sqlbot pin TABLE…`."
+    return "Always shown to the model in this channel: " + ", ".join(f"`{i}`" for i in items)
+
+
+def example_line(example_id: int, question: str, who: str) -> str:
+    return f"• #{example_id}: {question} (verified by {who})"
+
+
+def examples_list(connection: str, lines: list[str]) -> str:
+    if not lines:
+        return (
+            f"No verified examples for *{connection}* yet. Press 👍 under a good answer to add one."
+        )
+    return f"Verified examples for *{connection}*:\n" + "\n".join(lines)
+
+
+def example_removed(example_id: int, removed: bool) -> str:
+    if removed:
+        return f"Removed verified example #{example_id}."
+    return f"There is no verified example #{example_id}; see `/sqlbot examples`."

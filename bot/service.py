@@ -119,7 +119,8 @@ class Service:
         connection = self.connection_for(asker.channel)
         if connection is None:
             raise ConfigError("No database is mapped to this channel.")
-        return self.pipeline.ask(Request(question, turns), connection, asker)
+        pinned = self.registry.pins(asker.channel) if asker.channel else ()
+        return self.pipeline.ask(Request(question, turns, pinned), connection, asker)
 
     def close(self) -> None:
         self.pipeline.databases.close()

@@ -21,6 +21,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot import admin, blocks, messages
+from bot.admin_kit import Admins
 from bot.service import Service
 from core.answer import Asker
 from core.model import Answer
@@ -28,6 +29,8 @@ from core.render import to_csv
 
 logger = logging.getLogger(__name__)
 
+FEEDBACK_VIEW = "sqlbot_feedback"
+NOTE_BLOCK, NOTE_ACTION = "what_was_wrong", "note"
 NOT_MEMBER_ERRORS = ("not_in_channel", "channel_not_found", "is_archived")
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 
@@ -49,13 +52,14 @@ def build_app(service: Service, client: WebClient, workers: Executor | None = No
     )
     handlers = Handlers(service)
     app.command("/ask")(handlers.on_ask)
-    admin.register(app, service)
+    handlers.admins = admin.register(app, service).admins
     app.event("app_mention")(handlers.on_mention)
     app.event("message")(handlers.on_message)
     app.action("show_sql")(handlers.on_show_sql)
     app.action("download_csv")(handlers.on_download_csv)
     app.action("feedback_up")(handlers.on_feedback)
     app.action("feedback_down")(handlers.on_feedback)
+    app.view(FEEDBACK_VIEW)(handlers.on_feedback_note)
     app.error(handlers.on_error)
     return app
 
@@ -79,6 +83,7 @@ class Handlers:
 
     def __init__(self, service: Service) -> None:
         self.service = service
+        self.admins = Admins(service.settings.admins)
 
     # -- questions -------------------------------------------------------------------
 
@@ -229,10 +234,27 @@ class Handlers:
         if row is None:
             self._ephemeral(client, body, messages.ANSWER_NOT_FOUND)
             return
-        action = body["actions"][0]["action_id"]
-        value = "up" if action == "feedback_up" else "down"
-        self.service.history.add_feedback(row["id"], body["user"]["id"], value)
-        self._ephemeral(client, body, messages.FEEDBACK_THANKS)
+        user = body["user"]["id"]
+        if body["actions"][0]["action_id"] == "feedback_down":
+            self.service.history.add_feedback(row["id"], user, "down")
+            client.views_open(trigger_id=body["trigger_id"], view=feedback_view(row["id"]))
+            return
+        self.service.history.add_feedback(row["id"], user, "up")
+        examples = self.service.pipeline.examples
+        trusted = user == row["user"] or self.admins.check(user, client)
+        if row["status"] != "ok" or not row["sql"] or examples is None or not trusted:
+            self._ephemeral(client, body, messages.FEEDBACK_ONLY_ASKER)
+            return
+        examples.add(row["connection"], row["question"], row["sql"], user)
+        self._ephemeral(client, body, messages.FEEDBACK_VERIFIED)
+
+    def on_feedback_note(self, ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """The 👎 form: record what the person says was wrong."""
+        ack()
+        note = view["state"]["values"].get(NOTE_BLOCK, {}).get(NOTE_ACTION, {}).get("value")
+        history_id = int(view.get("private_metadata") or 0)
+        if self.service.history.get(history_id) is not None:
+            self.service.history.add_feedback(history_id, body["user"]["id"], "note", note or "")
 
     # -- helpers ---------------------------------------------------------------------
 
@@ -275,6 +297,30 @@ class Handlers:
 
     def on_error(self, error: Exception, body: dict[str, Any]) -> None:
         logger.error("unhandled Slack request failure: %s", type(error).__name__)
+
+
+def feedback_view(history_id: int) -> dict[str, Any]:
+    """The 👎 modal: one free-text question, the answer's history id kept in the metadata."""
+    return {
+        "type": "modal",
+        "callback_id": FEEDBACK_VIEW,
+        "private_metadata": str(history_id),
+        "title": {"type": "plain_text", "text": messages.FEEDBACK_TITLE},
+        "submit": {"type": "plain_text", "text": "Send"},
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": NOTE_BLOCK,
+                "label": {"type": "plain_text", "text": messages.FEEDBACK_LABEL},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": NOTE_ACTION,
+                    "multiline": True,
+                    "max_length": 2000,
+                },
+            }
+        ],
+    }
 
 
 def _error(exc: SlackApiError) -> str:

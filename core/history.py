@@ -182,6 +182,12 @@ class History:
         with self._locked() as db:
             db.table("feedback").insert(row)
 
+    def feedback(self, history_id: int) -> list[dict[str, Any]]:
+        """Feedback given on one answer, oldest first."""
+        sql = "SELECT user, value, note FROM feedback WHERE history_id = ? ORDER BY id"
+        with self._locked() as db:
+            return list(db.query(sql, [history_id]))
+
     def count(self) -> int:
         with self._locked() as db:
             return int(db.execute("SELECT COUNT(*) FROM history").fetchone()[0])

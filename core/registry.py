@@ -175,6 +175,11 @@ class Registry:
         db.table("channels").create(CHANNEL_COLUMNS, pk="channel", if_not_exists=True)
         db.table("channels").create_index(["connection"], if_not_exists=True)
         db.table("hidden").create(HIDDEN_COLUMNS, pk=("connection", "item"), if_not_exists=True)
+        db.table("pins").create(
+            {"channel": str, "item": str, "by": str, "at": str},
+            pk=("channel", "item"),
+            if_not_exists=True,
+        )
         # Later versions add their steps here, each guarded by the stored version.
         _set_meta(db, "registry_version", str(SCHEMA_VERSION))
 
@@ -191,6 +196,26 @@ class Registry:
                 f"passwords in {self._path} were saved with, so they cannot be read. Set "
                 "SQLBOT_SECRET_KEY (or restore the key file) to the key used before."
             )
+
+    # -- pins ------------------------------------------------------------------------
+
+    def pin(self, channel: str, items: list[str], *, by: str = "") -> None:
+        """Always describe these tables to the model for questions in ``channel``."""
+        rows = [{"channel": channel, "item": i.lower(), "by": by, "at": _now()} for i in items]
+        with self._locked() as db:
+            db.table("pins").upsert_all(rows, pk=("channel", "item"))
+
+    def unpin(self, channel: str, items: list[str]) -> int:
+        """Drop pins; returns how many there were."""
+        with self._locked() as db:
+            marks = ",".join("?" for _ in items)
+            sql = f"DELETE FROM pins WHERE channel = ? AND item IN ({marks})"
+            return int(db.execute(sql, [channel, *(i.lower() for i in items)]).rowcount)
+
+    def pins(self, channel: str) -> tuple[str, ...]:
+        with self._locked() as db:
+            rows = db.query("SELECT item FROM pins WHERE channel = ? ORDER BY at", [channel])
+            return tuple(r["item"] for r in rows)
 
     # -- connections -----------------------------------------------------------------
 

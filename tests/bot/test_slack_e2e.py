@@ -258,3 +258,58 @@ def test_a_destructive_reply_is_refused_and_nothing_changes(
 
     assert "didn't run" in _text(refusal) or "did not run" in _text(refusal)
     assert bot.service.history.recent(limit=2)[1]["status"] == "refused"
+
+
+def test_thumbs_up_from_the_asker_saves_a_verified_example_that_is_reused(
+    start_bot: StartBot, slack: FakeSlack, model: FakeOpenAI
+) -> None:
+    long_tracks = "```sql\nSELECT COUNT(*) FROM Track WHERE Milliseconds > 300000\n```"
+    model.reply(long_tracks, long_tracks)
+    bot = start_bot(default_connection=CHINOOK)
+    slack.send_slash_command(text="how many tracks are longer than 5 minutes?", user_id="U1")
+    _answered(slack, "1 row")
+
+    slack.send_block_action("feedback_up", user_id="U1", channel_id="C1")
+    note = slack.wait_for_call("chat.postEphemeral")[0]
+    slack.send_slash_command(text="how many tracks are longer than 5 minutes", user_id="U2")
+    credited = _answered(slack, "verified by")
+
+    assert "verified example" in note.params["text"]
+    assert bot.service.pipeline.examples is not None
+    assert len(bot.service.pipeline.examples.for_connection("Chinook_Sqlite")) == 1
+    assert "<@U1>" in _text(credited)
+    assert "Milliseconds > 300000" in model.prompts[1][2]["content"]
+
+
+def test_thumbs_up_from_someone_else_is_thanked_but_not_saved(
+    start_bot: StartBot, slack: FakeSlack, model: FakeOpenAI
+) -> None:
+    model.reply(COUNT_REPLY)
+    bot = start_bot(default_connection=CHINOOK)
+    slack.send_slash_command(text="How many tracks are there?", user_id="U1")
+    _answered(slack, "3503")
+
+    slack.send_block_action("feedback_up", user_id="U7", channel_id="C1")
+    note = slack.wait_for_call("chat.postEphemeral")[0]
+
+    assert "Only the person who asked" in note.params["text"]
+    assert bot.service.pipeline.examples is not None
+    assert bot.service.pipeline.examples.for_connection("Chinook_Sqlite") == []
+
+
+def test_thumbs_down_asks_what_was_wrong_and_records_it(
+    start_bot: StartBot, slack: FakeSlack, model: FakeOpenAI
+) -> None:
+    model.reply(COUNT_REPLY)
+    bot = start_bot(default_connection=CHINOOK)
+    slack.send_slash_command(text="How many tracks are there?", user_id="U1")
+    _answered(slack, "3503")
+
+    slack.send_block_action("feedback_down", user_id="U1", channel_id="C1")
+    slack.wait_for_call("views.open")
+    values = {"what_was_wrong": {"note": {"type": "plain_text_input", "value": "wanted albums"}}}
+    ack = slack.send_view_submission("sqlbot_feedback", values, user_id="U1")
+    slack.wait_for_ack(ack)
+
+    notes = bot.service.history.feedback(bot.service.history.recent()[0]["id"])
+    assert [(n["value"], n["note"]) for n in notes] == [("down", ""), ("note", "wanted albums")]

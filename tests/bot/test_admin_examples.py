@@ -1,0 +1,80 @@
+"""`/sqlbot pin|unpin|examples`: pinned tables reach the prompt; examples are listed and removed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.bot.test_admin import COUNT_TRACKS, MEMBER, PG_CHANNEL, Bot, make_app
+from tests.dbs import CHINOOK_SQLITE
+from tests.fakes import FakeOpenAI, FakeSlack, close_handler
+
+CHINOOK = f"sqlite:///{CHINOOK_SQLITE}"
+
+
+@pytest.fixture
+def bot(tmp_path: Path) -> Iterator[Bot]:
+    """The bot with a schema budget small enough that Chinook no longer fits whole."""
+    with FakeSlack(channels={PG_CHANNEL: "questions"}) as slack, FakeOpenAI(COUNT_TRACKS) as llm:
+        running = make_app(tmp_path / "data", slack, llm, SQLBOT_SCHEMA_TOKENS="600")
+        running.handler.connect()
+        slack.wait_for_connection()
+        try:
+            yield Bot(slack, llm, running.service, tmp_path / "data")
+        finally:
+            close_handler(running.handler)
+            running.workers.shutdown(wait=True, cancel_futures=True)
+            running.service.close()
+
+
+def test_a_pinned_table_always_reaches_the_prompt_of_a_large_schema(bot: Bot) -> None:
+    bot.connect("chinook", CHINOOK, channel=PG_CHANNEL)
+    bot.ask("how many tracks are there?", PG_CHANNEL)
+    unpinned = bot.llm.prompts[-1][0]["content"]
+
+    said = bot.reply_text("pin Employee")
+    bot.ask("how many tracks are there?", PG_CHANNEL)
+    pinned = bot.llm.prompts[-1][0]["content"]
+
+    assert "`employee`" in said
+    assert "TABLE Track" in unpinned and "TABLE Employee" not in unpinned
+    assert "TABLE Track" in pinned and "TABLE Employee" in pinned
+
+
+def test_only_admins_pin_and_unpin_removes(bot: Bot) -> None:
+    bot.connect("chinook", CHINOOK, channel=PG_CHANNEL)
+
+    refused = bot.reply_text("pin Track", user=MEMBER)
+    bot.reply_text("pin Track Genre")
+    after = bot.reply_text("unpin Track")
+
+    assert "Only sqlbot admins" in refused
+    assert bot.service.registry.pins(PG_CHANNEL) == ("genre",)
+    assert "`genre`" in after and "`track`" not in after
+
+
+def test_pinning_an_unknown_table_says_so(bot: Bot) -> None:
+    bot.connect("chinook", CHINOOK, channel=PG_CHANNEL)
+
+    said = bot.reply_text("pin Trackz")
+
+    assert "Trackz" in said
+    assert bot.service.registry.pins(PG_CHANNEL) == ()
+
+
+def test_examples_are_listed_and_only_admins_remove_them(bot: Bot) -> None:
+    bot.connect("chinook", CHINOOK, channel=PG_CHANNEL)
+    store = bot.service.pipeline.examples
+    assert store is not None
+    first = store.add("chinook", "how many <!channel> tracks", "SELECT COUNT(*) FROM Track", "U9")
+
+    listed = bot.reply_text("examples", user=MEMBER)
+    refused = bot.reply_text(f"examples remove {first}", user=MEMBER)
+    removed = bot.reply_text(f"examples remove {first}")
+
+    assert f"#{first}: how many &lt;!channel&gt; tracks" in listed and "<@U9>" in listed
+    assert "Only sqlbot admins" in refused
+    assert f"Removed verified example #{first}" in removed
+    assert store.for_connection("chinook") == []
