@@ -69,6 +69,9 @@ TARGETS = {
     "first": (1.00, 0.00),
     "own": (0.85, 0.03),
 }
+# The figures reached so far, as (at least correct, at most wrong): a change that lowers
+# one fails tests/core/test_offline.py. Raise them when the translator does better.
+RECORDED = {"spider": (135, 6), "own": (77, 0)}
 
 
 @dataclass(frozen=True)
@@ -325,6 +328,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     summaries = run_all(not args.skip_servers)
     print(report(summaries))
+    for problem in check_targets(summaries) + check_recorded(summaries):
+        print(f"below target: {problem}")
     _show(summaries, {s for s in args.show.split(",") if s})
     return 0
 
@@ -369,6 +374,21 @@ def _show(summaries: list[Summary], statuses: set[str]) -> None:
                 print(f"\n[{summary.name}] {o.status}: {o.case.question}")
                 print(f"   gold: {o.case.gold}")
                 print(f"   got:  {o.sql or o.reason}")
+
+
+def check_recorded(summaries: list[Summary]) -> list[str]:
+    """Sets whose figures fell below those recorded in RECORDED, as sentences."""
+    fallen = []
+    for s in summaries:
+        key = s.name.split(" (")[0]
+        if key in RECORDED:
+            least, most = RECORDED[key]
+            if s.count("correct") < least or s.count("wrong") > most:
+                fallen.append(
+                    f"{s.name}: {s.count('correct')} correct (was {least}), "
+                    f"{s.count('wrong')} wrong (was {most})"
+                )
+    return fallen
 
 
 def check_targets(summaries: list[Summary]) -> list[str]:

@@ -5,6 +5,7 @@ what "sales" adds up, and which parts were never read.
 from __future__ import annotations
 
 from core.offline_plan import Agg, Col, Cond, Key
+from core.offline_roles import label_columns
 from core.offline_state import Pending, ReaderState
 from core.schema import Table
 
@@ -116,8 +117,10 @@ class FinishReading(ReaderState):
             self.plan.order.append((self.plan.aggs[0], self.pending_dir))
         elif self.plan.outputs:
             self.plan.order.append((self.plan.outputs[0], self.pending_dir))
-        elif self.base is not None and self.label_of(self.base):
+        elif self.base is not None and label_columns(self.base):
             self.plan.order.append((self.label_of(self.base)[0], self.pending_dir))
+        else:
+            self.plan.unread.append("highest first")  # of what? ids are not an answer
 
     def _apply_extra(self) -> None:
         used = {id(t) for t in self.plan.tables()}

@@ -414,6 +414,7 @@ def test_benchmark_targets_hold(demo_path: Path) -> None:
     ]
     assert len(own_cases) >= 60
     assert offline_eval.check_targets(summaries) == []
+    assert offline_eval.check_recorded(summaries) == []
     keep = [own_dbs["demo"].schema, own_dbs["chinook"].schema]
     timing = offline_eval.timing_on_wide_schema([c.question for c in own_cases], keep, rounds=1)
     assert timing.median < 20.0
