@@ -20,6 +20,7 @@ from typing import Any
 import sqlite_utils
 
 from core.model import Answer
+from core.render import json_rows
 from core.secrets import redact
 from core.translate import Turn
 
@@ -41,8 +42,10 @@ HISTORY_COLUMNS: dict[str, Any] = {
     "tokens": int,
     "repairs": int,
     "columns": str,
+    "preview": str,
     "error": str,
 }
+PREVIEW_ROWS = 20
 
 
 def _now() -> str:
@@ -68,6 +71,10 @@ class History:
 
     def _migrate(self, db: sqlite_utils.Database) -> None:
         db.table("history").create(HISTORY_COLUMNS, pk="id", if_not_exists=True)
+        # Files made before a column existed get it added (history only ever grows columns).
+        missing = set(HISTORY_COLUMNS) - set(db.table("history").columns_dict)
+        for name in sorted(missing):
+            db.table("history").add_column(name, HISTORY_COLUMNS[name])
         db.table("history").create_index(["channel", "id"], if_not_exists=True)
         db.table("history").create_index(["channel", "thread_ts"], if_not_exists=True)
         db.table("attempts").create(
@@ -109,6 +116,8 @@ class History:
             "tokens": answer.tokens,
             "repairs": answer.repairs,
             "columns": json.dumps(answer.columns),
+            # The first rows, JSON-safe (FR-12): what the person saw, for later review.
+            "preview": json.dumps(json_rows(answer.rows[:PREVIEW_ROWS]), ensure_ascii=False),
             "error": redact(answer.error_detail or answer.error or "") or None,
         }
         with self._locked() as db:
