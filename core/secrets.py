@@ -13,7 +13,8 @@ _URL_PASSWORD = re.compile(r"(?P<head>[a-zA-Z][\w+.-]*://[^:/?#@\s]*:)(?P<pw>[^\
 # Slack and OpenAI-style tokens that could appear in a driver's message.
 _TOKENS = re.compile(r"\b(xox[abprs]-[\w-]+|xapp-[\w-]+|sk-[\w-]{8,})")
 # password=... in libpq-style connection strings and driver messages.
-_KEYWORD = re.compile(r"(?i)(password\s*[=:]\s*)('[^']*'|\"[^\"]*\"|\S+)")
+# MySQL's "(using password: YES)" says whether one was sent, not what it is: leave it.
+_KEYWORD = re.compile(r"(?i)(password\s*[=:]\s*)(?!(?:YES|NO)\))('[^']*'|\"[^\"]*\"|\S+)")
 
 _known: set[str] = set()
 
