@@ -79,7 +79,7 @@ def score(plan: Plan, linked: Linked) -> float:
     """Confidence in a reading: unknown words and unread parts count most, doubts less."""
     confidence = 1.0
     confidence *= 0.25 ** len(linked.unknown)
-    confidence *= 0.3 ** len(plan.unread)
+    confidence *= 0.3 ** (len(plan.unread) + len(plan.problems))
     confidence *= 0.75 ** len(plan.doubts)
     if not linked.items:
         return 0.0
@@ -100,12 +100,13 @@ def _decline_reason(plan: Plan, linked: Linked, index: SchemaIndex, why: str = "
         pieces.append(f"I don't know what {unknown} means here")
     elif why:
         pieces.append(f"I can't answer that: {why}")
-    else:
+    elif plan.problems:
+        pieces.append(f"I can't {plan.problems[0]} yet")
+    elif plan.unread:
         unread = [u for u in plan.unread if u.split()[0] not in FILLERS] or plan.unread
-        if unread:
-            pieces.append("I couldn't place " + ", ".join(f"'{u}'" for u in unread[:3]))
-        elif plan.doubts:
-            pieces.append("I'm not sure: " + "; ".join(plan.doubts[:2]))
+        pieces.append("I'm not sure how to read " + ", ".join(f"'{u}'" for u in unread[:3]))
+    elif plan.doubts:
+        pieces.append("I'm not sure: " + "; ".join(plan.doubts[:2]))
     if plan.understood:
         pieces.append("I understood " + "; ".join(plan.understood))
     pieces.append(f"I know about {knows_about(index)} — try {_quoted(index)}")

@@ -39,7 +39,7 @@ class FinishReading(ReaderState):
             agg = self._measure(self.rank[0])
             self.rank = (agg, self.rank[1]) if agg is not None else None
             if agg is None:
-                self.plan.unread.append("measure")
+                self.plan.problems.append("tell what to add up for that")
 
     def _measure(self, pending: Pending) -> Agg | None:
         found = self.res.measure(pending.kind, self._anchors())
@@ -90,7 +90,7 @@ class FinishReading(ReaderState):
         col, desc = self.extreme
         listing = self.plan.outputs or self.explicit_base or self.entity is not None
         if self.plan.keys or self.plan.aggs:
-            self.plan.unread.append("highest per group")
+            self.plan.problems.append("combine a highest or lowest with a total or a grouping")
         elif listing:
             self.plan.order.append((col, desc))
             self.plan.limit = self.plan.limit or (None if self.every_row else 1)
@@ -108,7 +108,7 @@ class FinishReading(ReaderState):
         if target is not None and (averages or not counts_itself):
             self.plan.keys.append(Key(entity=target))
         else:
-            self.plan.unread.append("group filter")
+            self.plan.problems.append("filter on that count")
 
     def _apply_direction(self) -> None:
         if self.pending_dir is None or self.plan.order:
@@ -120,7 +120,7 @@ class FinishReading(ReaderState):
         elif self.base is not None and label_columns(self.base):
             self.plan.order.append((self.label_of(self.base)[0], self.pending_dir))
         else:
-            self.plan.unread.append("highest first")  # of what? ids are not an answer
+            self.plan.problems.append("tell what to rank by")  # ids are not an answer
 
     def _apply_extra(self) -> None:
         used = {id(t) for t in self.plan.tables()}
@@ -142,7 +142,7 @@ class FinishReading(ReaderState):
             if labels and all(c.table is self.base for c in plan.outputs):
                 plan.outputs[:0] = labels
         if plan.aggs and plan.outputs and not plan.keys:
-            plan.unread.append("columns beside a total")
+            plan.problems.append("show those columns beside a total")
 
     def _check_contradictions(self) -> None:
         """ "a singer above 40 and a singer below 30" is two questions; one query would be empty."""
@@ -152,8 +152,9 @@ class FinishReading(ReaderState):
                 by_column.setdefault(cond.col, []).append(cond)
         for conds in by_column.values():
             if _conflict(conds):
-                self.plan.unread.append(
-                    f"both conditions on {conds[0].col.name if conds[0].col else ''}"
+                name = conds[0].col.name if conds[0].col else "one column"
+                self.plan.problems.append(
+                    f"meet two conditions on {name} that no row meets both of"
                 )
 
     def _distinct_values(self) -> None:

@@ -30,7 +30,8 @@ class ShapeReading(ReaderState):
             self.use(target)
         self.use(self.at(i))
         self.plan.aggs.append(agg)
-        self.note(f"count of {_agg_subject(agg)}")
+        if agg.source is not None or agg.col is not None:
+            self.note(f"count of {_agg_subject(agg)}")
 
     def _count_of(self, target: Item | None, distinct: bool) -> Agg | None:
         if target is None:
