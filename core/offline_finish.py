@@ -130,7 +130,19 @@ class FinishReading(ReaderState):
                 self.add_where(Cond("exists", table=table))
                 used.add(id(table))
 
+    def _outputs_on_entity(self) -> None:
+        """ "the name and theme of each concert": columns named beside a grouping are its own."""
+        entities = [k.entity for k in self.plan.keys if k.entity is not None]
+        for item, col in self.said:
+            if not entities or col.table in entities or col not in self.plan.outputs:
+                continue
+            own = [r for r in item.columns() if r.table in entities and r.column is not None]
+            if own and own[0].column is not None:
+                index = self.plan.outputs.index(col)
+                self.plan.outputs[index] = Col(own[0].table, own[0].column)
+
     def _check_grouping(self) -> None:
+        self._outputs_on_entity()
         plan = self.plan
         if plan.keys and not plan.aggs and plan.having:
             plan.aggs.extend(c.agg for c in plan.having if c.agg and c.agg not in plan.aggs)

@@ -147,6 +147,7 @@ class Reader(SubjectReading, ShapeReading, OrderReading, FilterReading, DateRead
                 self.use(item, nxt)
             return
         self.add_output(col)
+        self.said.append((item, col))
         self.use(item)
 
     def _relation_word(self, item: Item, col: Col) -> bool:

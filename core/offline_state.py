@@ -43,6 +43,7 @@ class ReaderState:
         self.event_col: Col | None = None
         self.extra: list[Table] = []
         self.every_row = False
+        self.said: list[tuple[Item, Col]] = []
 
     @property
     def base(self) -> Table | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from core.offline_index import Ref
 from core.offline_link import Item
 from core.offline_roles import label_columns
 from core.offline_state import ReaderState
@@ -52,20 +53,19 @@ class SubjectReading(ReaderState):
         table = self._counted() or self._first_role("plain")
         self.explicit_base = table is not None
         table = table or self._first_role("rank") or self._first_role("having")
-        table = table or self._measure_table() or self._mentioned_most()
+        named = self._named_in_phrase()
+        self.explicit_base = self.explicit_base or named is not None
+        table = table or named or self._measure_table() or self._mentioned_most()
         self.plan.base = table
-        self.explicit_base = self.explicit_base or self._table_in_phrase(table)
 
-    def _table_in_phrase(self, table: Table | None) -> bool:
-        """ "employee salaries": the column's phrase names its table."""
-        if table is None:
-            return False
-        words = set(identifier_words(table.name))
-        return any(
-            any(r.table is table for r in item.columns())
-            and words <= {singular(w) for w in item.words}
-            for item in self.items
-        )
+    def _named_in_phrase(self) -> Table | None:
+        """ "employee salaries", "id of students": a column phrase that names its table."""
+        for item in self.items:
+            said = {singular(w) for w in item.words}
+            for ref in sorted(item.columns(), key=_borrowed):
+                if set(identifier_words(ref.table.name)) <= said:
+                    return ref.table
+        return None
 
     def _counted(self) -> Table | None:
         for i, item in enumerate(self.items):
@@ -133,3 +133,9 @@ class SubjectReading(ReaderState):
 def _concept(item: Item) -> object:
     data = item.data
     return data[1] if isinstance(data, tuple) else None
+
+
+def _borrowed(ref: Ref) -> bool:
+    """Sort a table's own key before the copies of it other tables hold."""
+    column = ref.column
+    return column is not None and any(column.name in fk.columns for fk in ref.table.foreign_keys)

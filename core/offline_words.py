@@ -152,10 +152,16 @@ def identifier_words(name: str) -> tuple[str, ...]:
     """
     words: list[str] = []
     for part in re.split(r"[^A-Za-z0-9]+", name):
-        for piece in _CAMEL.findall(part):
-            lowered = piece.lower()
-            words.extend(ABBREVIATIONS.get(lowered, (lowered,)))
+        words.extend(_expanded(part))
     return tuple(singular(w) for w in words if w)
+
+
+def _expanded(part: str) -> list[str]:
+    """Camel-case pieces, short forms expanded; "LName" is "lname", that is last name."""
+    pieces = [p.lower() for p in _CAMEL.findall(part)]
+    if len(pieces) == 2 and len(pieces[0]) == 1 and "".join(pieces) in ABBREVIATIONS:
+        pieces = ["".join(pieces)]
+    return [w for p in pieces for w in ABBREVIATIONS.get(p, (p,))]
 
 
 def synonyms(word: str) -> tuple[str, ...]:
