@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.offline_index import kind_of
 from core.offline_link import Item
-from core.offline_plan import Col, Cond, Key
+from core.offline_plan import Agg, Col, Cond, Key
 from core.offline_roles import default_date, event_date
 from core.offline_state import ReaderState
 from core.offline_time import Bucket, Period
@@ -30,12 +30,46 @@ class DateReading(ReaderState):
         if year_col is not None and period.years is not None:
             self._year_cond(i, year_col, period)
             return
-        col = self.date_column(i)
+        if self.event_col is None and not any(it.cue == "event" for it in self.items):
+            # Whose date? "customers by total spent this year" means the spending's date,
+            # which is known once the aggregates are: settled in apply_periods.
+            self.periods.append((i, period))
+            self.use(self.at(i))
+            return
+        self._period_on(i, period, self.date_column(i))
+
+    def _period_on(self, i: int, period: Period, col: Col | None) -> None:
         if col is None:
+            self.plan.problems.append(f"tell which date '{period.label}' is about")
             return
         self.add_where(Cond("range", col, (period.start, period.end)))
         self.note(f"{col.name} {period.label}")
         self.use(self.at(i))
+
+    def apply_periods(self) -> None:
+        """Time filters go on the date of what is counted or added up, else the nearest."""
+        for i, period in self.periods:
+            col = None
+            for table in self._measured_tables():
+                col = self._clear_date([table, *self._parents_of(table)])
+                if col is not None:
+                    break
+            self._period_on(i, period, col or self.date_column(i))
+
+    def _measured_tables(self) -> list[Table]:
+        aggs = list(self.plan.aggs)
+        if self.rank is not None and isinstance(self.rank[0], Agg):
+            aggs.append(self.rank[0])
+        return [a.source for a in aggs if a.source is not None and a.fn != "count"] + [
+            a.source for a in aggs if a.source is not None and a.fn == "count"
+        ]
+
+    def _clear_date(self, tables: list[Table]) -> Col | None:
+        for table in tables:
+            column, clear = default_date(table)
+            if column is not None and clear:
+                return Col(table, column)
+        return None
 
     def _year_column(self, i: int) -> Col | None:
         for item in (self.free(i - 1), self.free(i + 1)):
@@ -93,9 +127,10 @@ class DateReading(ReaderState):
 
     def _parents(self) -> list[Table]:
         """Tables one many-to-one step from the base: an order line's order has the date."""
-        if self.base is None:
-            return []
-        return [step.target for step in self.index.graph.around(self.base) if step.up]
+        return self._parents_of(self.base) if self.base is not None else []
+
+    def _parents_of(self, table: Table) -> list[Table]:
+        return [step.target for step in self.index.graph.around(table) if step.up]
 
     def event_column(self, event: str) -> Col | None:
         for table in self.res.focus + list(self.index.schema.tables):

@@ -4,17 +4,19 @@ what "sales" adds up, and which parts were never read.
 
 from __future__ import annotations
 
+from core.offline_dates import DateReading
 from core.offline_plan import Agg, Col, Cond, Key
 from core.offline_roles import label_columns
-from core.offline_state import Pending, ReaderState
+from core.offline_state import Pending
 from core.schema import Table
 
 
-class FinishReading(ReaderState):
+class FinishReading(DateReading):
     """The last step of a reading, once every item has had its turn."""
 
     def _finish(self) -> None:
         self._resolve_pending()
+        self.apply_periods()
         self._apply_rank()
         self._apply_extreme()
         self._apply_having()

@@ -4,7 +4,6 @@ then settle what only the whole question decides (grouping for "most", MAX or OR
 
 from __future__ import annotations
 
-from core.offline_dates import DateReading
 from core.offline_filters import FilterReading
 from core.offline_finish import FinishReading
 from core.offline_index import kind_of
@@ -19,7 +18,7 @@ from core.schema import Table
 CONNECTIVES = frozenset({"and", "or", "than", "orabove", "agent"})
 
 
-class Reader(SubjectReading, ShapeReading, OrderReading, FilterReading, DateReading, FinishReading):
+class Reader(SubjectReading, ShapeReading, OrderReading, FilterReading, FinishReading):
     """Reads one linked question; ``read()`` returns the plan (``plan.unread`` says what not)."""
 
     def read(self) -> Plan:

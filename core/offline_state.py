@@ -10,6 +10,7 @@ from core.offline_link import Item
 from core.offline_plan import Agg, Col, Cond, Plan
 from core.offline_resolve import Resolver
 from core.offline_roles import label_columns
+from core.offline_time import Period
 from core.schema import Table
 
 
@@ -44,6 +45,7 @@ class ReaderState:
         self.extra: list[Table] = []
         self.every_row = False
         self.said: list[tuple[Item, Col]] = []
+        self.periods: list[tuple[int, Period]] = []
 
     @property
     def base(self) -> Table | None:

@@ -138,6 +138,19 @@ def _answers_like(
             "WHERE order_date >= '2026-11-01' AND order_date < '2026-12-01' GROUP BY status",
         ),
         ("orders in the past month", "SELECT * FROM orders WHERE order_date >= '2026-11-04'"),
+        (
+            "top 5 customers by total spent this year",
+            "SELECT c.first_name, c.last_name, SUM(o.total) FROM customers c "
+            "JOIN orders o ON o.customer_id = c.id WHERE o.order_date >= '2026-01-01' "
+            "GROUP BY c.id ORDER BY 3 DESC LIMIT 5",
+        ),
+        (
+            "revenue by category last year",
+            "SELECT p.category, SUM(i.quantity * i.unit_price) FROM order_items i "
+            "JOIN products p ON p.id = i.product_id JOIN orders o ON o.id = i.order_id "
+            "WHERE o.order_date >= '2025-01-01' AND o.order_date < '2026-01-01' "
+            "GROUP BY p.category",
+        ),
     ],
 )
 def test_demo_question_returns_the_gold_rows(
