@@ -6,7 +6,7 @@ from core.offline_index import kind_of
 from core.offline_link import Item
 from core.offline_plan import Agg, Col, Cond
 from core.offline_resolve import MAX_HOPS
-from core.offline_roles import flag_true, money_column, numeric_columns
+from core.offline_roles import flag_true, label_columns, money_column, numeric_columns
 from core.offline_state import ReaderState
 from core.schema import Table
 
@@ -209,12 +209,24 @@ class FilterReading(ReaderState):
         cond = self._values_cond(values, self.base)
         if cond is None or cond.col is None:
             return
+        cond = self._on_table_named(i, cond)
         if self._too_far(cond.col.table):
             return
         self.add_where(cond)
         self.note(f"{cond.col.name} {' or '.join(str(v) for v in cond.values)}")
         self.use(*self.items[i:j])
         self._absorb_qualifiers(i - 1, j, cond.col)
+
+    def _on_table_named(self, i: int, cond: Cond) -> Cond:
+        """ "employees in denver": the value is about the table just named, even when none
+        of its rows holds it (then the honest answer is no rows, not customers in Denver)."""
+        named = self.table_ref(self.at(i - 1)) if self.at(i - 1) is not None else None
+        if named is None or cond.col is None or cond.col.table is named:
+            return cond
+        same = named.column(cond.col.name)
+        if same is None or kind_of(same) != "text" or same in label_columns(named):
+            return cond  # a name or title is the row itself: "tracks ... rock genre"
+        return Cond(cond.op, Col(named, same), cond.values)
 
     def _too_far(self, table: Table) -> bool:
         if self.base is None or table is self.base:

@@ -127,6 +127,7 @@ class FinishReading(DateReading):
     def _apply_extra(self) -> None:
         used = {id(t) for t in self.plan.tables()}
         used |= {id(c.table) for c in self.plan.where if c.table is not None}
+        used |= {id(c.col.table) for c in self.plan.where if c.col is not None}
         for table in self.extra:
             if id(table) not in used:
                 self.add_where(Cond("exists", table=table))

@@ -145,6 +145,11 @@ def _answers_like(
             "GROUP BY c.id ORDER BY 3 DESC LIMIT 5",
         ),
         (
+            "orders handled by employees in denver",
+            "SELECT o.* FROM orders o JOIN employees e ON e.id = o.employee_id "
+            "WHERE e.city = 'Denver'",
+        ),
+        (
             "revenue by category last year",
             "SELECT p.category, SUM(i.quantity * i.unit_price) FROM order_items i "
             "JOIN products p ON p.id = i.product_id JOIN orders o ON o.id = i.order_id "
