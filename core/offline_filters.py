@@ -206,10 +206,10 @@ class FilterReading(ReaderState):
 
     def read_values(self, i: int) -> None:
         values, j = self._value_run(i)
-        cond = self._values_cond(values, self.base)
+        found = self._values_cond(values, self.base)
+        cond = self._on_table_named(i, found) if found is not None else None
         if cond is None or cond.col is None:
             return
-        cond = self._on_table_named(i, cond)
         if self._too_far(cond.col.table):
             return
         self.add_where(cond)
