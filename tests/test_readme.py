@@ -43,7 +43,7 @@ def test_readme_names_every_sqlbot_subcommand_in_the_help() -> None:
 
     subcommands = set(re.findall(r"`/sqlbot (\w+)", messages.sqlbot_help(is_admin=True)))
     assert {"help", "connect", "use", "hide", "forget"} <= subcommands
-    assert all(f"`/sqlbot {s}" in README for s in subcommands)
+    assert sorted(s for s in subcommands if f"`/sqlbot {s}" not in README) == []
 
 
 def test_readme_names_every_command_line_verb() -> None:
