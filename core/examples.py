@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sqlite3
-import threading
 from dataclasses import dataclass
-from pathlib import Path
 
 import sqlite_utils
 
 from core.retrieval_text import singular
+from core.store import Store
 
 MAX_EXAMPLES = 3
 MIN_SIMILARITY = 0.2
@@ -47,14 +45,10 @@ def similarity(a: str, b: str) -> float:
     return len(left & right) / len(left | right)
 
 
-class Examples:
+class Examples(Store):
     """The verified examples table in the bot's SQLite file."""
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
-        self._db = sqlite_utils.Database(conn)
-        self._lock = threading.Lock()
+    def _migrate(self, db: sqlite_utils.Database) -> None:
         columns = {
             "id": int,
             "connection": str,
@@ -63,16 +57,15 @@ class Examples:
             "verified_by": str,
             "at": str,
         }
-        with self._lock:
-            self._db.table("examples").create(columns, pk="id", if_not_exists=True)
+        db.table("examples").create(columns, pk="id", if_not_exists=True)
 
     def add(self, connection: str, question: str, sql: str, verified_by: str) -> int:
         """Store (or refresh) the verified SQL for a question; returns the example id."""
         at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        with self._lock:
-            table = self._db.table("examples")
+        with self._locked() as db:
+            table = db.table("examples")
             known = list(
-                self._db.query(
+                db.query(
                     "SELECT id FROM examples WHERE connection = ? AND question = ?",
                     [connection, question],
                 )
@@ -85,17 +78,15 @@ class Examples:
             return int(table.last_pk or 0)
 
     def for_connection(self, connection: str) -> list[Example]:
-        with self._lock:
+        with self._locked() as db:
             rows = list(
-                self._db.query(
-                    "SELECT * FROM examples WHERE connection = ? ORDER BY id", [connection]
-                )
+                db.query("SELECT * FROM examples WHERE connection = ? ORDER BY id", [connection])
             )
         return [_example(r) for r in rows]
 
     def remove(self, example_id: int) -> bool:
-        with self._lock:
-            cursor = self._db.execute("DELETE FROM examples WHERE id = ?", [example_id])
+        with self._locked() as db:
+            cursor = db.execute("DELETE FROM examples WHERE id = ?", [example_id])
             return cursor.rowcount == 1
 
     def closest(self, connection: str, question: str, n: int = MAX_EXAMPLES) -> list[Example]:

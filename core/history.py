@@ -10,11 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import sqlite_utils
@@ -22,6 +17,7 @@ import sqlite_utils
 from core.model import Answer
 from core.render import json_rows
 from core.secrets import redact
+from core.store import Store
 from core.translate import Turn
 
 HISTORY_COLUMNS: dict[str, Any] = {
@@ -52,22 +48,8 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-class History:
+class History(Store):
     """The history table, the seen-events table and the feedback table."""
-
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
-        self._db = sqlite_utils.Database(conn)
-        self._lock = threading.Lock()
-        with self._locked() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            self._migrate(db)
-
-    @contextmanager
-    def _locked(self) -> Iterator[sqlite_utils.Database]:
-        with self._lock:
-            yield self._db
 
     def _migrate(self, db: sqlite_utils.Database) -> None:
         db.table("history").create(HISTORY_COLUMNS, pk="id", if_not_exists=True)

@@ -12,10 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +26,7 @@ from core.errors import ConfigError, ConnectionFailed, NoSuchConnection
 from core.keys import Keys
 from core.schema import Schema, Table, discover
 from core.secrets import redact
+from core.store import Store
 
 SCHEMA_VERSION = 1
 KEY_CHECK = "sqlbot key check"
@@ -145,29 +142,12 @@ class Entry:
         return f"{self.dialect} {self.host or 'localhost'}{port}/{self.database}"
 
 
-class Registry:
+class Registry(Store):
     """Connections, channel mappings and hidden names, safe to use from many threads."""
 
     def __init__(self, path: Path, keys: Keys) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
-        self._db = sqlite_utils.Database(conn)
-        self._lock = threading.Lock()
         self._keys = keys
-        self._path = path
-        try:
-            with self._locked() as db:
-                db.execute("PRAGMA journal_mode=WAL")
-                self._migrate(db)
-                self._check_key(db)
-        except Exception:
-            conn.close()
-            raise
-
-    @contextmanager
-    def _locked(self) -> Iterator[sqlite_utils.Database]:
-        with self._lock:
-            yield self._db
+        super().__init__(path)
 
     def _migrate(self, db: sqlite_utils.Database) -> None:
         db.table("meta").create({"key": str, "value": str}, pk="key", if_not_exists=True)
@@ -182,6 +162,7 @@ class Registry:
         )
         # Later versions add their steps here, each guarded by the stored version.
         _set_meta(db, "registry_version", str(SCHEMA_VERSION))
+        self._check_key(db)
 
     def _check_key(self, db: sqlite_utils.Database) -> None:
         token = _meta(db, "key_check")
@@ -360,10 +341,6 @@ class Registry:
             _set_meta(db, "key_check", keys.encrypt(KEY_CHECK))
             self._keys = keys
         return len(rows)
-
-    def close(self) -> None:
-        with self._locked() as db:
-            db.close()
 
 
 def _meta(db: sqlite_utils.Database, key: str) -> str | None:

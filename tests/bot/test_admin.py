@@ -12,6 +12,7 @@ import json
 import logging
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -111,12 +112,13 @@ def make_app(data_dir: Path, slack: FakeSlack, llm: FakeOpenAI, **env: str) -> r
     return runner.make_bot(settings, ping_interval=1)
 
 
-@pytest.fixture
-def bot(tmp_path: Path) -> Iterator[Bot]:
+@contextmanager
+def running_bot(tmp_path: Path, **env: str) -> Iterator[Bot]:
+    """A connected bot with its fakes, closed on exit; ``env`` adds settings."""
     channels = {PG_CHANNEL: "pg-questions", MY_CHANNEL: "my-questions", BARE_CHANNEL: "bare"}
     users = {OWNER: {"is_owner": True}}
     with FakeSlack(channels=channels, users=users) as slack, FakeOpenAI(COUNT_TRACKS) as llm:
-        running = make_app(tmp_path / "data", slack, llm)
+        running = make_app(tmp_path / "data", slack, llm, **env)
         running.handler.connect()
         slack.wait_for_connection()
         try:
@@ -125,6 +127,12 @@ def bot(tmp_path: Path) -> Iterator[Bot]:
             close_handler(running.handler)
             running.workers.shutdown(wait=True, cancel_futures=True)
             running.service.close()
+
+
+@pytest.fixture
+def bot(tmp_path: Path) -> Iterator[Bot]:
+    with running_bot(tmp_path) as running:
+        yield running
 
 
 @pytest.fixture

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.bot.test_admin import COUNT_TRACKS, MEMBER, PG_CHANNEL, Bot, make_app
+from tests.bot.test_admin import MEMBER, PG_CHANNEL, Bot, running_bot
 from tests.dbs import CHINOOK_SQLITE
-from tests.fakes import FakeOpenAI, FakeSlack, close_handler
 
 CHINOOK = f"sqlite:///{CHINOOK_SQLITE}"
 
@@ -17,16 +16,8 @@ CHINOOK = f"sqlite:///{CHINOOK_SQLITE}"
 @pytest.fixture
 def bot(tmp_path: Path) -> Iterator[Bot]:
     """The bot with a schema budget small enough that Chinook no longer fits whole."""
-    with FakeSlack(channels={PG_CHANNEL: "questions"}) as slack, FakeOpenAI(COUNT_TRACKS) as llm:
-        running = make_app(tmp_path / "data", slack, llm, SQLBOT_SCHEMA_TOKENS="600")
-        running.handler.connect()
-        slack.wait_for_connection()
-        try:
-            yield Bot(slack, llm, running.service, tmp_path / "data")
-        finally:
-            close_handler(running.handler)
-            running.workers.shutdown(wait=True, cancel_futures=True)
-            running.service.close()
+    with running_bot(tmp_path, SQLBOT_SCHEMA_TOKENS="600") as running:
+        yield running
 
 
 def test_a_pinned_table_always_reaches_the_prompt_of_a_large_schema(bot: Bot) -> None:
