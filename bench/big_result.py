@@ -3,9 +3,11 @@
     .venv/bin/python bench/big_result.py [--engine postgresql|mysql]
 
 Creates a table ``big`` in a ``sqlbot_test_big`` database on the local PostgreSQL and
-MariaDB/MySQL (once; later runs reuse it), then runs ``SELECT * FROM big`` (no LIMIT)
-through ``run_query`` with ``row_limit=1000``. Each engine is measured in its own child
-process, so each peak RSS is that engine's alone. Targets: under 1 s and under 150 MB.
+MariaDB/MySQL (once; later runs reuse it), then answers ``SELECT * FROM big`` two ways:
+through the whole pipeline (guard adds LIMIT 1001, rows rendered as Slack blocks), and
+straight through ``run_query`` with no LIMIT at all, which proves the rows stream. Each
+engine and path is measured in its own child process, so each peak RSS is its alone.
+Targets: under 1 s and under 150 MB.
 Server URLs come from SQLBOT_TEST_POSTGRES_URL and SQLBOT_TEST_MYSQL_URL as in the tests.
 """
 
@@ -16,6 +18,7 @@ import json
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -24,7 +27,13 @@ sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
 
+from bot.blocks import answer_blocks  # noqa: E402
+from core.answer import Pipeline  # noqa: E402
+from core.connections import Connection, Databases  # noqa: E402
 from core.execute import make_engine, probe, run_query  # noqa: E402
+from core.history import History  # noqa: E402
+from core.model import Result, Translation  # noqa: E402
+from core.translate import Request  # noqa: E402
 from tests import dbs  # noqa: E402
 
 DATABASE = "sqlbot_test_big"
@@ -93,14 +102,42 @@ def _create_big_table(kind: str) -> None:
         engine.dispose()
 
 
-def measure(url: str) -> dict[str, float | int | bool]:
-    """Run the big SELECT once on a connected engine; figures for one engine."""
+class _Fixed:
+    """A translator that always answers with the big SELECT."""
+
+    def translate(self, request: object, schema: object, *, row_limit: int) -> Translation:
+        return Translation(sql="SELECT * FROM big")
+
+
+def _through_pipeline(url: str, engine: sa.Engine) -> Result:
+    """The whole answer: schema, guard (LIMIT added), execution and Slack blocks."""
+    with tempfile.TemporaryDirectory() as data:
+        pipeline = Pipeline(
+            databases=Databases(),
+            translator=_Fixed(),
+            history=History(Path(data) / "history.sqlite"),
+            row_limit=ROW_LIMIT,
+        )
+        connection = Connection("big", url)
+        pipeline.databases.schema(connection)  # discovery happens once per connection
+        started = time.perf_counter()
+        answer = pipeline.ask(Request("show me everything in big"), connection)
+        answer_blocks(answer)
+        seconds = time.perf_counter() - started
+        pipeline.databases.close()
+    return Result(answer.columns, answer.rows, answer.truncated, seconds * 1000)
+
+
+def measure(url: str, path: str) -> dict[str, float | int | bool]:
+    """Answer the big SELECT once on a connected engine; figures for one engine and path."""
     engine = make_engine(url)
     probe(engine)
     before_mb = _peak_mb()
-    started = time.perf_counter()
-    result = run_query(engine, "SELECT * FROM big", row_limit=ROW_LIMIT, timeout=30)
-    seconds = time.perf_counter() - started
+    if path == "pipeline":
+        result = _through_pipeline(url, engine)
+    else:
+        result = run_query(engine, "SELECT * FROM big", row_limit=ROW_LIMIT, timeout=30)
+    seconds = result.ms / 1000
     follow_up = run_query(engine, "SELECT COUNT(*) FROM big", row_limit=1, timeout=30)
     engine.dispose()
     return {
@@ -118,20 +155,20 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _child(kind: str) -> dict[str, float | int | bool]:
-    command = [sys.executable, __file__, "--child", kind]
+def _child(kind: str, path: str) -> dict[str, float | int | bool]:
+    command = [sys.executable, __file__, "--child", kind, "--path", path]
     output = subprocess.run(command, check=True, capture_output=True, text=True, timeout=300)
     figures: dict[str, float | int | bool] = json.loads(output.stdout)
     return figures
 
 
 def _print_table(figures: dict[str, dict[str, float | int | bool]]) -> None:
-    header = f"{'engine':<11}{'time to result':>16}{'rows':>7}{'truncated':>11}"
+    header = f"{'engine, path':<24}{'time to result':>16}{'rows':>7}{'truncated':>11}"
     print(header + f"{'RSS before':>12}{'peak RSS':>10}  verdict")
     for kind, f in figures.items():
         ok = float(f["seconds"]) < TARGET_SECONDS and float(f["peak_mb"]) < TARGET_MB
         print(
-            f"{kind:<11}{float(f['seconds']) * 1000:>13.0f} ms{f['rows']:>7}"
+            f"{kind:<24}{float(f['seconds']) * 1000:>13.0f} ms{f['rows']:>7}"
             f"{str(f['truncated']):>11}{float(f['before_mb']):>9.0f} MB"
             f"{float(f['peak_mb']):>7.0f} MB  {'ok' if ok else 'MISSED'}"
         )
@@ -142,14 +179,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engine", choices=["postgresql", "mysql"], action="append")
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--path", default="pipeline", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(measure(dbs.database_url(args.child, DATABASE))))
+        print(json.dumps(measure(dbs.database_url(args.child, DATABASE), args.path)))
         return 0
     kinds = args.engine or ["postgresql", "mysql"]
     for kind in kinds:
         big_url(kind)
-    figures = {kind: _child(kind) for kind in kinds}
+    figures = {
+        f"{kind}, {label}": _child(kind, path)
+        for kind in kinds
+        for path, label in (("pipeline", "guarded"), ("direct", "no LIMIT"))
+    }
     _print_table(figures)
     return 0
 

@@ -146,7 +146,8 @@ def discover(engine: Engine, schemas: Sequence[str] = (), samples: bool = True) 
         for name in _table_names(inspector, schema_name):
             tables.append(_read_table(inspector, name, schema_name, owner))
     if samples:
-        tables = [_with_samples(engine, t) for t in tables]
+        estimates = _row_estimates(engine)
+        tables = [_with_samples(engine, t, estimates) for t in tables]
     result = Schema(dialect_name(engine), tuple(tables), default, _server_version(engine))
     logger.info(
         "discovered %s tables in %.0f ms", len(tables), (time.perf_counter() - started) * 1000
@@ -220,7 +221,51 @@ def _server_version(engine: Engine) -> str:
     return ".".join(str(p) for p in info) if info else ""
 
 
-def _with_samples(engine: Engine, table: Table) -> Table:
+# The server's own statistics: counting a table of millions of rows would take seconds.
+# A PostgreSQL table never analyzed has reltuples -1; one of few pages is cheap to count.
+_ESTIMATES = {
+    "postgresql": (
+        "SELECT n.nspname, c.relname, CASE WHEN c.reltuples >= 0 THEN c.reltuples::bigint "
+        "WHEN c.relpages < 10000 THEN NULL ELSE -1 END FROM pg_class c "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'm')"
+    ),
+    "mysql": (
+        "SELECT table_schema, table_name, table_rows FROM information_schema.tables "
+        "WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'"
+    ),
+}
+COUNT_IT = None
+
+
+def _row_estimates(engine: Engine) -> dict[tuple[str, str], int | None]:
+    """(schema, table) -> the server's row estimate; None where counting is cheap."""
+    sql = _ESTIMATES.get(dialect_name(engine))
+    if sql is None:
+        return {}
+    try:
+        with engine.connect() as conn:
+            rows = conn.exec_driver_sql(sql).all()
+            conn.rollback()
+    except sa.exc.SQLAlchemyError:
+        return {}
+    return {(str(s), str(t)): None if n is None else int(n) for s, t, n in rows}
+
+
+def _estimate(
+    conn: sa.Connection, source: str, table: Table, estimates: dict[tuple[str, str], int | None]
+) -> int:
+    """Rows in ``table``: the server's estimate, a count where cheap, or -1 for unknown."""
+    schema = table.schema or conn.dialect.default_schema_name or ""
+    key = (schema, table.name)
+    if conn.dialect.name == "sqlite" or (key in estimates and estimates[key] is COUNT_IT):
+        return int(conn.exec_driver_sql(f"SELECT COUNT(*) FROM {source}").scalar() or 0)
+    known = estimates.get(key)
+    return -1 if known is None else known
+
+
+def _with_samples(
+    engine: Engine, table: Table, estimates: dict[tuple[str, str], int | None] | None = None
+) -> Table:
     """Attach distinct values of low-cardinality text columns, and a row estimate."""
     preparer = engine.dialect.identifier_preparer
     source = preparer.quote(table.name)
@@ -229,7 +274,7 @@ def _with_samples(engine: Engine, table: Table) -> Table:
     columns = []
     try:
         with engine.connect() as conn:
-            rows = conn.exec_driver_sql(f"SELECT COUNT(*) FROM {source}").scalar()
+            rows = _estimate(conn, source, table, estimates or {})
             for column in table.columns:
                 values = _distinct_values(conn, preparer.quote(column.name), source, column)
                 columns.append(_sampled(column, values))
@@ -244,7 +289,7 @@ def _with_samples(engine: Engine, table: Table) -> Table:
         table.primary_key,
         table.foreign_keys,
         table.comment,
-        int(rows or 0),
+        rows if rows >= 0 else None,
     )
 
 
