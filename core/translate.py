@@ -191,7 +191,7 @@ class LLMTranslator:
         if sql is None:
             # A prose-only reply is the model saying it cannot: declined, not an error.
             raise TranslationDeclined(_explanation(reply), f"model replied without SQL: {reply}")
-        return Translation(sql=sql, explanation=reply, ms=ms, tokens=tokens)
+        return Translation(sql=sql, explanation=_prose(reply), ms=ms, tokens=tokens)
 
     def _ask(self, messages: list[dict[str, str]]) -> tuple[str, int]:
         import openai
@@ -253,6 +253,12 @@ def _reply_text(response: Any) -> str:
 def _tokens(response: Any) -> int:
     usage = getattr(response, "usage", None)
     return int(getattr(usage, "total_tokens", 0) or 0)
+
+
+def _prose(reply: str) -> str:
+    """The model's words around its SQL, if it said anything besides the query."""
+    words = " ".join(_FENCE.sub(" ", reply).split()) if _FENCE.search(reply) else ""
+    return _explanation(words) if words else ""
 
 
 def _explanation(reply: str) -> str:
