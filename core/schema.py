@@ -34,6 +34,7 @@ SYSTEM_SCHEMAS = frozenset(
 SAMPLE_SCAN_ROWS = 20000
 SAMPLE_MAX_DISTINCT = 400
 SAMPLE_MAX_LENGTH = 80
+SAMPLE_SECONDS = 5
 TEXT_TYPES = ("CHAR", "TEXT", "STRING", "CLOB", "ENUM", "NAME")
 
 
@@ -135,7 +136,12 @@ def dialect_name(engine: Engine) -> str:
     return "mysql" if name == "mariadb" else name
 
 
-def discover(engine: Engine, schemas: Sequence[str] = (), samples: bool = True) -> Schema:
+def discover(
+    engine: Engine,
+    schemas: Sequence[str] = (),
+    samples: bool = True,
+    sample_seconds: int = SAMPLE_SECONDS,
+) -> Schema:
     """Read every table of every non-system schema (or only ``schemas``)."""
     started = time.perf_counter()
     inspector = sa.inspect(engine)
@@ -147,7 +153,7 @@ def discover(engine: Engine, schemas: Sequence[str] = (), samples: bool = True) 
             tables.append(_read_table(inspector, name, schema_name, owner))
     if samples:
         estimates = _row_estimates(engine)
-        tables = [_with_samples(engine, t, estimates) for t in tables]
+        tables = [_with_samples(engine, t, estimates, sample_seconds) for t in tables]
     result = Schema(dialect_name(engine), tuple(tables), default, _server_version(engine))
     logger.info(
         "discovered %s tables in %.0f ms", len(tables), (time.perf_counter() - started) * 1000
@@ -264,7 +270,10 @@ def _estimate(
 
 
 def _with_samples(
-    engine: Engine, table: Table, estimates: dict[tuple[str, str], int | None] | None = None
+    engine: Engine,
+    table: Table,
+    estimates: dict[tuple[str, str], int | None] | None = None,
+    seconds: int = SAMPLE_SECONDS,
 ) -> Table:
     """Attach distinct values of low-cardinality text columns, and a row estimate."""
     preparer = engine.dialect.identifier_preparer
@@ -274,6 +283,7 @@ def _with_samples(
     columns = []
     try:
         with engine.connect() as conn:
+            _bound_time(conn, seconds)
             rows = _estimate(conn, source, table, estimates or {})
             for column in table.columns:
                 values = _distinct_values(conn, preparer.quote(column.name), source, column)
@@ -291,6 +301,19 @@ def _with_samples(
         table.comment,
         rows if rows >= 0 else None,
     )
+
+
+def _bound_time(conn: sa.Connection, seconds: int) -> None:
+    """Stop any one sampling query after ``seconds``: a slow view must not stall discovery."""
+    name = conn.dialect.name
+    if name == "postgresql":
+        conn.exec_driver_sql(f"SET LOCAL statement_timeout = {seconds * 1000}")
+    elif name in ("mysql", "mariadb"):
+        # MariaDB and MySQL spell the limit differently; the session ends with the checkout.
+        is_mariadb = getattr(conn.dialect, "is_mariadb", False)
+        variable = "max_statement_time" if is_mariadb else "max_execution_time"
+        value = seconds if is_mariadb else seconds * 1000
+        conn.exec_driver_sql(f"SET SESSION {variable} = {value}")
 
 
 def _distinct_values(
