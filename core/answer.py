@@ -171,7 +171,11 @@ class Pipeline:
         if not translation.sql:
             raise TranslationDeclined(translation.explanation or "I could not build a query")
         safe_sql = guard.check(
-            translation.sql, connection.dialect, self.row_limit + 1, connection.hidden
+            translation.sql,
+            connection.dialect,
+            self.row_limit + 1,
+            connection.hidden,
+            connection.database,
         )
         answer.sql = safe_sql
         engine = self.databases.engine(connection)

@@ -35,6 +35,11 @@ class Connection:
         return DIALECTS[parse_url(self.url).get_backend_name()]
 
     @property
+    def database(self) -> str | None:
+        """The database (on MySQL, the schema) the URL names."""
+        return parse_url(self.url).database
+
+    @property
     def where(self) -> str:
         """Engine, host and database, never the user or password: "postgresql 10.0.0.5/shop"."""
         parsed = parse_url(self.url)

@@ -104,6 +104,9 @@ def _mysql_engine(url: URL, connect_timeout: float, pool: dict[str, Any]) -> Eng
     return sa.create_engine(url, connect_args=args, pool_recycle=1800, **pool)
 
 
+MAX_SQLITE_VALUE = 10_000_000
+
+
 def _sqlite_engine(url: URL, connect_timeout: float, pool: dict[str, Any]) -> Engine:
     path = _sqlite_path(url)
 
@@ -129,6 +132,9 @@ def _open_sqlite(path: str | None, busy_timeout: float) -> sqlite3.Connection:
     conn.execute("PRAGMA query_only = ON")
     # No ATTACH: a statement should see this one file and nothing else.
     conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
+    # One function call (zeroblob, randomblob, printf) can build a value of gigabytes
+    # before the progress handler gets a say; no answer needs a cell this large.
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_SQLITE_VALUE)
     return conn
 
 

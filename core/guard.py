@@ -90,6 +90,14 @@ FUNCTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         ("nextval", "setval", "lo_creat*", "lo_unlink", "lo_put", "lo_from_bytea", "lo_truncate*")
         + ("lowrite",),
     ),
+    # The server's settings and its own identity are not the team's data.
+    (
+        "secrets",
+        "describes the server, not your data",
+        ("current_setting", "pg_show_all_settings", "inet_server_addr", "inet_server_port"),
+    ),
+    # Asking for a transaction id assigns one: a write to the server's state.
+    ("write", "changes the server's state", ("txid_current*", "pg_current_xact_id*")),
     # Advisory locks outlive the query and can block other people's work.
     (
         "lock",
@@ -109,6 +117,15 @@ SECRET_TABLES = frozenset(
     | {"mysql.user", "mysql.global_priv", "mysql.password_history", "mysql.servers"}
     | {"mysql.slave_master_info"}
 )
+
+# Catalogs that show other people's sessions and queries or the server's configuration.
+SERVER_TABLES = frozenset(
+    {"pg_stat_activity", "pg_stat_statements", "pg_settings", "pg_file_settings"}
+    | {"pg_hba_file_rules", "pg_ident_file_mappings", "pg_stat_ssl", "pg_stat_gssapi"}
+    | {"pg_config", "information_schema.processlist", "information_schema.user_privileges"}
+)
+# MySQL's own schemas hold accounts, grants and live sessions, never a team's data.
+SERVER_SCHEMAS = frozenset({"mysql", "performance_schema", "sys"})
 
 # Nodes that are never part of a read, wherever they sit (a CTE, a subquery, a branch).
 _NODES: tuple[tuple[tuple[type[exp.Expr], ...], Refusal], ...] = (
@@ -143,12 +160,19 @@ _FIRST_WORDS: dict[str, Refusal] = {
 }
 
 
-def check(sql: str, dialect: str, limit: int | None, hidden: Collection[str] = ()) -> str:
+def check(
+    sql: str,
+    dialect: str,
+    limit: int | None,
+    hidden: Collection[str] = (),
+    database: str | None = None,
+) -> str:
     """Return the one bounded read ``sql`` stands for, or raise ``UnsafeQuery`` saying why not.
 
     ``dialect`` is "sqlite", "postgresql" or "mysql"; ``limit`` caps the rows at the
     outermost level (None leaves the query's own LIMIT alone); ``hidden`` holds lowercase
-    "table" or "table.column" names that must never be read.
+    "table" or "table.column" names that must never be read; ``database``, on MySQL, is the
+    one database names may be qualified with.
     """
     engine = _engine(dialect)
     if limit is not None and limit < 0:
@@ -158,6 +182,8 @@ def check(sql: str, dialect: str, limit: int | None, hidden: Collection[str] = (
 
     tree = _parse_one(sql, engine)
     _refuse_unsafe_nodes(tree)
+    if dialect == "mysql" and database:
+        _refuse_other_databases(tree, database)
     query = _as_query(tree)
     _refuse_hidden(query, {_fold(name) for name in hidden})
 
@@ -320,7 +346,19 @@ def _secret_refusal(table: exp.Table) -> tuple[Refusal, str] | None:
         if candidate in SECRET_TABLES:
             reason = f"that reads {candidate}, which holds password hashes"
             return ("secrets", reason), f"table {candidate}"
+        if candidate in SERVER_TABLES or _fold(table.db) in SERVER_SCHEMAS:
+            reason = f"that reads {candidate}, which describes the server, not your data"
+            return ("secrets", reason), f"table {candidate}"
     return None
+
+
+def _refuse_other_databases(tree: exp.Expr, database: str) -> None:
+    """On MySQL a qualified name can reach any database the login can: stay in this one."""
+    home = _fold(database)
+    for table in tree.find_all(exp.Table):
+        if table.db and _fold(table.db) != home:
+            reason = f"that reads the database {table.db}, and I only read {database} here"
+            raise UnsafeQuery(reason, f"secrets: database {table.db}")
 
 
 def _as_query(tree: exp.Expr) -> exp.Query:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -13,7 +14,9 @@ DEFAULT_MODEL = "gpt-4o-mini"
 TRANSLATORS = ("llm", "offline", "auto")
 
 
-def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
+def _int(
+    env: Mapping[str, str], name: str, default: int, minimum: int = 1, maximum: int = 10**6
+) -> int:
     raw = env.get(name, "").strip()
     if not raw:
         return default
@@ -21,12 +24,12 @@ def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> i
         value = int(raw)
     except ValueError:
         raise ConfigError(f"{name} must be a whole number, not {raw!r}.") from None
-    if value < minimum:
-        raise ConfigError(f"{name} must be at least {minimum}.")
+    if not minimum <= value <= maximum:
+        raise ConfigError(f"{name} must be between {minimum} and {maximum:,}.")
     return value
 
 
-def _float(env: Mapping[str, str], name: str, default: float) -> float:
+def _float(env: Mapping[str, str], name: str, default: float, maximum: float = 3600) -> float:
     raw = env.get(name, "").strip()
     if not raw:
         return default
@@ -34,8 +37,9 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         value = float(raw)
     except ValueError:
         raise ConfigError(f"{name} must be a number of seconds, not {raw!r}.") from None
-    if value <= 0:
-        raise ConfigError(f"{name} must be more than zero.")
+    # NaN and infinity would switch the limit off: a limit must be a real, bounded number.
+    if not math.isfinite(value) or not 0 < value <= maximum:
+        raise ConfigError(f"{name} must be more than 0 and at most {maximum:g} seconds.")
     return value
 
 
@@ -95,13 +99,13 @@ class Settings:
             secret_key=env.get("SQLBOT_SECRET_KEY", "").strip(),
             admins=admins,
             default_connection=env.get("SQLBOT_DEFAULT_CONNECTION", "").strip() or None,
-            row_limit=_int(env, "SQLBOT_ROW_LIMIT", 1000),
+            row_limit=_int(env, "SQLBOT_ROW_LIMIT", 1000, maximum=100_000),
             query_timeout=_float(env, "SQLBOT_QUERY_TIMEOUT", 30.0),
-            rate_limit=_int(env, "SQLBOT_RATE_LIMIT", 20),
+            rate_limit=_int(env, "SQLBOT_RATE_LIMIT", 20, maximum=10_000),
             model_timeout=_float(env, "SQLBOT_MODEL_TIMEOUT", 60.0),
             send_samples=_bool(env, "SQLBOT_SEND_SAMPLES", True),
-            schema_tokens=_int(env, "SQLBOT_SCHEMA_TOKENS", 6000, minimum=200),
-            repair_rounds=_int(env, "SQLBOT_REPAIR_ROUNDS", 2, minimum=0),
+            schema_tokens=_int(env, "SQLBOT_SCHEMA_TOKENS", 6000, minimum=200, maximum=200_000),
+            repair_rounds=_int(env, "SQLBOT_REPAIR_ROUNDS", 2, minimum=0, maximum=5),
         )
 
     @property

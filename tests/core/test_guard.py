@@ -457,8 +457,43 @@ def test_guard_refuses_every_listed_function_on_every_engine(
 @pytest.mark.parametrize(
     "sql",
     [
-        "SELECT current_setting('work_mem')",
-        "SELECT * FROM pg_stat_activity",
+        "SELECT current_setting('data_directory')",
+        "SELECT query FROM pg_stat_activity",
+        "SELECT * FROM pg_catalog.pg_settings",
+        "SELECT * FROM information_schema.processlist",
+        "SELECT * FROM performance_schema.threads",
+        "SELECT * FROM mysql.db",
+        "SELECT txid_current()",
+    ],
+)
+def test_guard_refuses_reads_of_the_servers_sessions_and_settings(sql: str) -> None:
+    """Other people's queries and the server's configuration are not the team's data."""
+    error = refusal(sql, "postgresql" if "pg_" in sql or "txid" in sql else "mysql")
+
+    assert kind(error) in ("secrets", "write")
+    assert "server" in error.reason
+
+
+@pytest.mark.parametrize(
+    ("sql", "allowed"),
+    [
+        ("SELECT * FROM shop.customers", True),
+        ("SELECT * FROM SHOP.customers c JOIN customers d ON c.id = d.id", True),
+        ("SELECT * FROM sqlbot_test_chinook.Track", False),
+        ("SELECT * FROM customers WHERE id IN (SELECT id FROM other.customers)", False),
+    ],
+)
+def test_guard_keeps_mysql_reads_inside_the_connections_database(sql: str, allowed: bool) -> None:
+    if allowed:
+        assert check(sql, "mysql", 10, database="shop")
+    else:
+        with pytest.raises(UnsafeQuery, match="I only read shop here"):
+            check(sql, "mysql", 10, database="shop")
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
         "SELECT lo_get(1)",
         "SELECT * FROM generate_series(1, 3)",
         "SELECT xmlagg(x) FROM t",

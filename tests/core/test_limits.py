@@ -137,3 +137,16 @@ def test_benign_sql_runs_through_the_guard_on_every_engine(
     if case["contains"] is not None:
         cells = {str(v) for row in answer.rows for v in row}
         assert case["contains"] in cells
+
+
+def test_a_giant_sqlite_value_fails_fast_instead_of_filling_memory(tmp_path: Path) -> None:
+    """One zeroblob() call builds its value before any time limit can interrupt it."""
+    pipeline = _pipeline(tmp_path, "SELECT zeroblob(100000000) FROM Genre", timeout=2)
+    url = "sqlite:///" + str(Path(__file__).resolve().parents[2].parent / "shared" / "data")
+    connection = Connection("chinook", url + "/chinook/Chinook_Sqlite.sqlite")
+
+    started = time.monotonic()
+    answer = pipeline.ask(Request("a huge value"), connection)
+
+    assert time.monotonic() - started < 2
+    assert answer.status == "error" and "too big" in (answer.error or "")
