@@ -142,11 +142,14 @@ def _quoted(token: Token, i: int, index: SchemaIndex) -> Item:
 
 
 def _ref_item(tokens: Sequence[Token], i: int, index: SchemaIndex) -> Item | None:
-    longest = min(MAX_PHRASE, len(tokens) - i)
-    for size in range(longest, 0, -1):
-        stretch = tokens[i : i + size]
-        if any(t.kind == "quoted" for t in stretch):
-            continue
+    # Every phrase is made of words the index knows: the stretch ends at the first other one.
+    known: list[Token] = []
+    for token in tokens[i : i + MAX_PHRASE]:
+        if token.kind == "quoted" or token.stem not in index.words:
+            break
+        known.append(token)
+    for size in range(len(known), 0, -1):
+        stretch = known[:size]
         key = tuple(t.stem for t in stretch)
         if size == 1 and (key[0] in FILLERS or stretch[0].kind == "number"):
             continue
@@ -163,10 +166,13 @@ def _only_filler_values(stretch: Sequence[Token], refs: list[Ref]) -> bool:
     )
 
 
+LONGEST_CUE = max(len(phrase) for phrase in CUES)
+
+
 def _cue_item(tokens: Sequence[Token], i: int) -> Item | None:
-    words = [t.text for t in tokens]
-    for size in range(min(6, len(words) - i), 0, -1):
-        key = tuple(words[i : i + size])
+    words = [t.text for t in tokens[i : i + LONGEST_CUE]]
+    for size in range(len(words), 0, -1):
+        key = tuple(words[:size])
         if key in CUES:
             kind, data = CUES[key]
             return Item(i, key, cue=kind, data=data)

@@ -26,6 +26,8 @@ MONTHS = (
 ).split()
 _IN = ("in", "during", "for", "within", "of")
 _LAST = ("last", "past", "previous", "prior")
+# The longest time phrase ("in the last 30 days") and the word before one ("year 2020").
+LONGEST = 6
 
 
 @dataclass(frozen=True)
@@ -84,8 +86,12 @@ def _unit(word: str) -> str | None:
 
 def read_time(tokens: Sequence[Token], at: int, today: dt.date) -> TimeMatch | None:
     """The time phrase starting at ``tokens[at]``, if there is one."""
+    # Read a few tokens around ``at``, not the whole question: linking calls this at every
+    # position, and copying every word each time made long questions cost their square.
+    first = max(0, at - 1)
+    window = tokens[first : at + LONGEST]
     for reader in (_bucket, _calendar, _rolling, _year, _month):
-        found = reader(tokens, at, today)
+        found = reader(window, at - first, today)
         if found is not None:
             return found
     return None

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -436,3 +438,19 @@ def test_benchmark_targets_hold(demo_path: Path) -> None:
     keep = [own_dbs["demo"].schema, own_dbs["chinook"].schema]
     timing = offline_eval.timing_on_wide_schema([c.question for c in own_cases], keep, rounds=1)
     assert timing.median < 20.0
+
+
+@pytest.mark.parametrize(
+    "unit", ["a", "a1", "1a", "a_", "a'", "$1", "orders ", "in the last 3 days "]
+)
+def test_a_question_of_the_longest_allowed_length_is_read_in_linear_time(
+    translator: OfflineTranslator, demo_schema: Schema, unit: str
+) -> None:
+    question = (unit * 2000)[:2000]
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        with contextlib.suppress(TranslationDeclined):
+            translator.translate(question, demo_schema)
+        timings.append(time.perf_counter() - started)
+    assert min(timings) < 0.1
