@@ -79,7 +79,7 @@ def score(plan: Plan, linked: Linked) -> float:
     """Confidence in a reading: unknown words and unread parts count most, doubts less."""
     confidence = 1.0
     confidence *= 0.25 ** len(linked.unknown)
-    confidence *= 0.3 ** (len(plan.unread) + len(plan.problems))
+    confidence *= 0.3 ** (len(plan.unread) + len(plan.problems) + len(plan.ambiguous))
     confidence *= 0.75 ** len(plan.doubts)
     if not linked.items:
         return 0.0
@@ -100,6 +100,8 @@ def _decline_reason(plan: Plan, linked: Linked, index: SchemaIndex, why: str = "
         pieces.append(f"I don't know what {unknown} means here")
     elif why:
         pieces.append(f"I can't answer that: {why}")
+    elif plan.ambiguous:
+        pieces.append(f"I'm not sure which you mean: {plan.ambiguous[0]}")
     elif plan.problems:
         pieces.append(f"I can't {plan.problems[0]} yet")
     elif plan.unread:

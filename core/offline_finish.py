@@ -26,6 +26,7 @@ class FinishReading(DateReading):
         self._check_contradictions()
         self._distinct_values()
         self.plan.unread += [it.phrase for it in self.items if not it.used]
+        self.plan.ambiguous += self.res.ambiguous
 
     def _anchors(self) -> list[Table]:
         tables = [k.entity or (k.col.table if k.col else None) for k in self.plan.keys]

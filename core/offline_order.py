@@ -35,7 +35,11 @@ class OrderReading(ReaderState):
         if target.cue == "measure":
             self.rank = (Pending("sum", str(target.data)), desc)
             return True
+        if self._per_group(target):
+            return False
         table = self.table_ref(target) if target.tables() else None
+        if concept == "popular":
+            return self._popular(target, table, desc)
         if table is not None and concept == "common":
             self.entity = table
             self.rank = (Agg("count", table=self.base if self.base is not table else None), desc)
@@ -53,11 +57,45 @@ class OrderReading(ReaderState):
         if table is not None:
             return self._extreme_of(table, desc, str(concept))
         col = self.column(target)
+        if col is not None and concept == "common":
+            return self._common_value(col, desc)
+        if col is not None and self.extreme is None and kind_of(col.column) == "text":
+            return False  # the alphabetically last category is not the "highest" one
         if col is not None and self.extreme is None:
             self.extreme = (col, desc)
             self.note(f"{'highest' if desc else 'lowest'} {col.name}")
             return True
         return self._extreme_on_base(desc, concept)
+
+    def _per_group(self, target: Item) -> bool:
+        """ "top customer in each state": the best row within every group is a query this
+        reader does not write; said plainly rather than answered as one ranking."""
+        after = next((j for j, it in enumerate(self.items) if it is target), -1) + 1
+        group = self.at(after)
+        if group is None or group.cue != "group" or not {"each", "per", "every"} & {*group.words}:
+            return False
+        self.plan.problems.append("pick the top row within each group (ask about one at a time)")
+        return True
+
+    def _popular(self, target: Item, table: Table | None, desc: bool) -> bool:
+        """ "least popular category": ranked by units sold, never by name."""
+        col = self.column(target) if table is None else None
+        if table is None and (col is None or kind_of(col.column) != "text"):
+            return False
+        if col is not None:
+            self.plan.keys.append(Key(col))
+        else:
+            self.entity = table
+        self.rank = (Pending("sum", "quantity"), desc)
+        self.note(f"{'most' if desc else 'least'} popular")
+        return True
+
+    def _common_value(self, col: Col, desc: bool) -> bool:
+        """ "most common city": the value held by the most rows."""
+        self.plan.keys.append(Key(col))
+        self.rank = (Agg("count", table=col.table), desc)
+        self.note(f"{'most' if desc else 'least'} common {col.name}")
+        return True
 
     def _counts_rows(self, target: Item) -> bool:
         """ "most languages" counts rows; "most expensive" or "highest salary" compare values."""
@@ -73,7 +111,7 @@ class OrderReading(ReaderState):
             return
         column = self.column(item) if item.columns() and not item.tables() else None
         table = column.table if column is not None else self.table_ref(item)
-        if table is None:
+        if table is None or self._per_group(item):
             return
         ranked = self._rank_target(j + 2, table)
         if ranked is None:
@@ -85,7 +123,8 @@ class OrderReading(ReaderState):
         self.rank = (ranked, desc)
         self.use(self.at(i), self.at(j))
         self.plan.limit = limit
-        self.note(f"top {limit or ''} {table.name}".replace("  ", " "))
+        ranked_name = column.name if column is not None else table.name
+        self.note(f"top {limit or ''} {ranked_name}".replace("  ", " "))
 
     def _rank_target(self, j: int, entity: Table) -> Rankable | None:
         """What "by ..." ranks on: a column, a count of rows, or a measure ("sales")."""

@@ -77,6 +77,7 @@ class Plan:
     understood: list[str] = field(default_factory=list)
     unread: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    ambiguous: list[str] = field(default_factory=list)
 
     def tables(self) -> list[Table]:
         """Every table the answer's columns, groups and order read (conditions aside)."""

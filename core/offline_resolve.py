@@ -22,6 +22,7 @@ class Resolver:
     index: SchemaIndex
     focus: list[Table] = field(default_factory=list)
     doubts: list[str] = field(default_factory=list)
+    ambiguous: list[str] = field(default_factory=list)
 
     def add_focus(self, table: Table) -> None:
         if all(table is not t for t in self.focus):
@@ -69,11 +70,24 @@ class Resolver:
         # values ("Pop" the genre rather than "Pop" the album title).
         scored.sort(key=lambda s: s[:3])
         best, runner_up = scored[0], scored[1] if len(scored) > 1 else None
+        if runner_up and _same_column_elsewhere(best, runner_up):
+            self._ambiguous(best[3], runner_up[3])
         if runner_up and best[:3] == runner_up[:3] and best[3].table is not runner_up[3].table:
             # Equally near in two tables: a real ambiguity, worth two doubts.
             what = best[3].value or _name(best[3])
             self.doubts += [f"'{what}' could be in {runner_up[3].table.name} too"] * 2
         return best[3]
+
+    def _ambiguous(self, one: Ref, other: Ref) -> None:
+        """ "Henry" as the first name of a customer and of an employee: which one is a guess."""
+        what = one.value or _name(one)
+        column = _name(one)
+        said = (
+            f"'{what}' is a {column} in both {one.table.name} and {other.table.name}; "
+            f"name the table, as in '{other.table.name} {what}'"
+        )
+        if said not in self.ambiguous:
+            self.ambiguous.append(said)
 
     def column(self, refs: list[Ref], near: Table | None = None) -> Col | None:
         ref = self.pick([r for r in refs if r.kind == "column"], near)
@@ -128,6 +142,20 @@ def _measure_of(table: Table, kind: str) -> Agg | None:
     if money is None or "price" in money.name.lower() or "salary" in money.name.lower():
         return None
     return Agg("sum", Col(table, money))
+
+
+def _same_column_elsewhere(best: tuple[object, ...], runner_up: tuple[object, ...]) -> bool:
+    """Two tables equally near, both holding the phrase in a column of the same name: how many
+    values each column has says nothing about which table the question means."""
+    one, other = best[3], runner_up[3]
+    assert isinstance(one, Ref) and isinstance(other, Ref)
+    return (
+        best[:2] == runner_up[:2]
+        and one.table is not other.table
+        and one.column is not None
+        and other.column is not None
+        and one.column.name.lower() == other.column.name.lower()
+    )
 
 
 def _borrowed(ref: Ref) -> bool:
