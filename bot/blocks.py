@@ -28,6 +28,8 @@ MAX_SQL_SECTIONS = 40
 ACTION_IDS = ("show_sql", "download_csv", "feedback_up", "feedback_down")
 
 _BACKTICKS = re.compile(r"`{3,}")
+# Direction overrides can make text read differently from what it is: drop them.
+_BIDI = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{1,20}$")
 
 
@@ -37,6 +39,7 @@ def escape(text: str) -> str:
     >>> escape("<!channel> & <@U1>")
     '&lt;!channel&gt; &amp; &lt;@U1&gt;'
     """
+    text = text.translate(_BIDI)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 

@@ -19,6 +19,7 @@ from core.registry import Registry, registry_path
 from core.schema import Schema
 from core.secrets import remember
 from core.settings import Settings
+from core.store import ensure_dir
 from core.translate import LLMTranslator, Request, Translator, Turn
 
 logger = logging.getLogger(__name__)
@@ -117,6 +118,12 @@ class Service:
 
     def ask(self, question: str, asker: Asker = NOBODY, turns: tuple[Turn, ...] = ()) -> Answer:
         connection = self.connection_for(asker.channel)
+        named = self.settings.default_connection
+        if connection is None and named and "://" not in named and not self.fixed:
+            raise ConfigError(
+                f"SQLBOT_DEFAULT_CONNECTION is {named!r}, which is neither a database URL "
+                "nor the name of a registered connection."
+            )
         if connection is None:
             raise ConfigError("No database is mapped to this channel.")
         pinned = self.registry.pins(asker.channel) if asker.channel else ()
@@ -130,6 +137,7 @@ class Service:
 def build_service(settings: Settings, connection_url: str | None = None) -> Service:
     """Build the pipeline, history, registry and default connection from ``settings``."""
     remember(*settings.secrets())
+    ensure_dir(settings.data_dir)
     store = settings.data_dir / "sqlbot.sqlite"
     registry = Registry(
         registry_path(settings.data_dir), keys.load(settings.secret_key, settings.data_dir)

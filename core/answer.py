@@ -28,6 +28,8 @@ from core.translate import Failure, Repairer, Request, Translator
 
 logger = logging.getLogger(__name__)
 
+# A question longer than this is a pasted document, not a question.
+MAX_QUESTION_CHARS = 2000
 # An example this close to the question is what the answer is built on.
 CREDIT_SIMILARITY = 0.5
 
@@ -70,9 +72,11 @@ class Pipeline:
 
     def ask(self, request: Request, connection: Connection, asker: Asker = NOBODY) -> Answer:
         """Answer ``request`` on ``connection``; every outcome is recorded and returned."""
+        request = replace(request, question=clean_question(request.question))
         answer = Answer(question=request.question, connection=connection.name)
         try:
             self._check_rate(asker)
+            _check_length(request.question)
             schema = self.databases.schema(connection)
             request = self._with_examples(request, connection, answer)
             self._answer(request, schema, connection, answer)
@@ -130,7 +134,10 @@ class Pipeline:
                 if not self._can_repair(exc, len(failures)):
                     raise
                 failures.append(self._failure(translation, exc, schema, answer))
+                failed_exc = exc
             translation = self._repair(request, schema, tuple(failures), answer)
+            if translation.sql in {f.sql for f in failures}:
+                raise failed_exc  # the model repeats itself: another round would too
 
     def _can_repair(self, exc: SqlbotError, rounds: int) -> bool:
         # Only a statement the database (or parser) could not take is worth another try;
@@ -180,9 +187,18 @@ class Pipeline:
         answer.sql = safe_sql
         engine = self.databases.engine(connection)
         logger.debug("running on %s: %s", connection.name, safe_sql)
-        result = execute.run_query(engine, safe_sql, row_limit=self.row_limit, timeout=self.timeout)
-        answer.columns, answer.rows = result.columns, result.rows
-        answer.truncated, answer.db_ms = result.truncated, answer.db_ms + result.ms
+        started = time.perf_counter()
+        try:
+            result = execute.run_query(
+                engine, safe_sql, row_limit=self.row_limit, timeout=self.timeout
+            )
+        finally:
+            answer.db_ms += (time.perf_counter() - started) * 1000
+        answer.columns, answer.rows, answer.truncated = (
+            result.columns,
+            result.rows,
+            result.truncated,
+        )
 
     def _fail(self, answer: Answer, exc: SqlbotError) -> None:
         answer.status = exc.status
@@ -199,3 +215,22 @@ def _fitted(translation: Translation, schema: Schema) -> Translation:
     if not translation.sql:
         return translation
     return replace(translation, sql=fit_identifiers(translation.sql, schema))
+
+
+def clean_question(text: str) -> str:
+    """The question as text a person typed: no control characters or broken encodings.
+
+    >>> clean_question("how many\x00 orders?\udcff ")
+    'how many orders?'
+    """
+    # Undecodable bytes arrive as lone surrogates, which nothing downstream can encode.
+    text = text.encode("utf-8", "ignore").decode("utf-8")
+    return "".join(c for c in text if c.isprintable() or c in "\n\t").strip()
+
+
+def _check_length(question: str) -> None:
+    if len(question) > MAX_QUESTION_CHARS:
+        raise TranslationDeclined(
+            f"that question is {len(question):,} characters long; please ask it in fewer "
+            f"than {MAX_QUESTION_CHARS:,}"
+        )

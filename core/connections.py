@@ -54,7 +54,8 @@ def parse_url(url: str) -> sa.URL:
     """A SQLAlchemy URL, or a ConfigError that does not repeat the URL (it may hold a password)."""
     try:
         parsed = make_url(url)
-    except ArgumentError:
+        parsed.port  # noqa: B018  (a port that is not a number only fails when read)
+    except (ArgumentError, ValueError):
         raise ConfigError("That is not a database URL I can read.") from None
     if parsed.get_backend_name() not in DIALECTS:
         raise ConfigError(

@@ -224,7 +224,9 @@ def _table_comment(inspector: sa.Inspector, name: str, schema: str) -> str | Non
 
 def _server_version(engine: Engine) -> str:
     info = getattr(engine.dialect, "server_version_info", None)
-    return ".".join(str(p) for p in info) if info else ""
+    version = ".".join(str(p) for p in info) if info else ""
+    # MariaDB speaks MySQL's dialect under its own version numbers; say which it is.
+    return f"{version} (MariaDB)" if getattr(engine.dialect, "is_mariadb", False) else version
 
 
 # The server's own statistics: counting a table of millions of rows would take seconds.

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from core.errors import ConfigError
+
 
 class Store:
     """Base for the tables sqlbot keeps (history, examples, registry): safe from many threads.
@@ -20,11 +22,7 @@ class Store:
     """
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.touch(mode=0o600, exist_ok=True)
-        if path.stat().st_mode & 0o077:
-            os.chmod(path, 0o600)
-        conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
+        conn = _open(path)
         self._db = sqlite_utils.Database(conn)
         self._lock = threading.Lock()
         self._path = path
@@ -32,6 +30,12 @@ class Store:
             with self._locked() as db:
                 db.execute("PRAGMA journal_mode=WAL")
                 self._migrate(db)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise ConfigError(
+                f"{path} is not a database sqlbot can use ({exc}). It may be damaged: move it "
+                "aside and I will start a fresh one, or restore it from a backup."
+            ) from None
         except Exception:
             conn.close()
             raise
@@ -47,3 +51,30 @@ class Store:
     def close(self) -> None:
         with self._lock:
             self._db.conn.close()
+
+
+def ensure_dir(path: Path) -> None:
+    """Create the data directory, or say plainly why it cannot be."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(
+            f"I can't create the data directory {path} ({exc.strerror}). Set SQLBOT_DATA_DIR "
+            "to a folder I can write to."
+        ) from None
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    """Open (creating, owner-only) the store's file, or say plainly why not."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600, exist_ok=True)
+        if path.stat().st_mode & 0o077:
+            os.chmod(path, 0o600)
+        return sqlite3.connect(path, check_same_thread=False, timeout=30)
+    except (OSError, sqlite3.Error) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise ConfigError(
+            f"I can't create or open {path} ({reason}). Set SQLBOT_DATA_DIR to a folder "
+            "I can write to."
+        ) from None

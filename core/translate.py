@@ -19,7 +19,7 @@ from core.schema import Schema
 logger = logging.getLogger(__name__)
 
 _FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+-]*)[ \t]*\n?(.*?)(?:```|\Z)", re.DOTALL)
-_START = re.compile(r"(?im)^\s*(select|with)\b")
+_START = re.compile(r"(?im)^\s*`?(select|with)\b")
 _STATEMENT = re.compile(
     r"(?i)\s*(select|with|insert|update|delete|drop|create|alter|truncate|grant|merge|call)\b"
 )
@@ -94,7 +94,9 @@ def _until_prose(text: str) -> str:
 
 def _first_statement(text: str) -> str | None:
     """Text up to a trailing ';', leaving any later statements in for the guard to see."""
-    text = text.strip().strip("`").strip()
+    text = text.strip()
+    if text.startswith("`") and text.endswith("`") and text.count("`") == 2:
+        text = text[1:-1].strip()  # inline code around the whole statement
     end = _statement_end(text)
     statement = text if end is None else text[:end]
     rest = "" if end is None else text[end + 1 :].strip()
@@ -206,12 +208,15 @@ class LLMTranslator:
         except openai.RateLimitError as exc:
             raise ModelUnavailable("the model is rate-limiting us right now", str(exc)) from exc
         except openai.AuthenticationError as exc:
-            raise ModelUnavailable("the model refused our API key", str(exc)) from exc
+            reason = "the model refused our API key (check OPENAI_API_KEY)"
+            raise ModelUnavailable(reason, str(exc)) from exc
         except openai.BadRequestError as exc:
             reason = "the model could not take this question (it may be too large for it)"
             raise ModelUnavailable(reason, str(exc)) from exc
         except openai.APIError as exc:
             raise ModelUnavailable("the model service is failing right now", str(exc)) from exc
+        except ValueError as exc:  # a 200 whose body is not the JSON the API promises
+            raise ModelUnavailable("the model's reply could not be read", repr(exc)) from exc
         return _reply_text(response), _tokens(response)
 
 

@@ -105,3 +105,60 @@ def test_demo_writes_the_same_shop_into_another_engine(tmp_path: Path, engine_na
 
     assert done.returncode == 0, done.stderr
     assert (customers, orders) == (600, 3000)
+
+
+def test_a_damaged_data_file_is_a_clear_message(tmp_path: Path) -> None:
+    (tmp_path / "sqlbot.sqlite").write_bytes(b"this is not a database at all" * 100)
+    done = _run(["ask", "how many tracks?", "--connection", CHINOOK], _data(tmp_path))
+
+    assert done.returncode == 2
+    assert "not a database sqlbot can use" in done.stderr and "move it aside" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_data_dir_that_cannot_be_created_is_a_clear_message(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    env = {"SQLBOT_DATA_DIR": str(tmp_path / "file" / "data")}
+    done = _run(["ask", "how many tracks?", "--connection", CHINOOK], env)
+
+    assert done.returncode == 2
+    assert "SQLBOT_DATA_DIR" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_url_with_a_port_that_is_not_a_number_is_a_clear_message(tmp_path: Path) -> None:
+    url = "postgresql+psycopg://u:secret-ish@127.0.0.1:notaport/db"
+    done = _run(["ask", "how many tracks?", "--connection", url], _data(tmp_path))
+
+    assert done.returncode == 2
+    assert "not a database URL I can read" in done.stderr
+    assert "secret-ish" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_unknown_default_connection_name_is_named(tmp_path: Path) -> None:
+    env = {**_data(tmp_path), "SQLBOT_DEFAULT_CONNECTION": "nonsense"}
+    done = _run(["ask", "how many tracks?"], env)
+
+    assert done.returncode == 2
+    assert "SQLBOT_DEFAULT_CONNECTION is 'nonsense'" in done.stderr
+
+
+def test_undecodable_bytes_and_huge_questions_are_answered_plainly(tmp_path: Path) -> None:
+    env = {**_data(tmp_path), "SQLBOT_TRANSLATOR": "offline"}
+    odd = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", b"\xff\xfe how many tracks are there", "--json"]
+        + ["--connection", CHINOOK],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        timeout=60,
+    )
+    huge = _run(["ask", "a" * 50_000, "--connection", CHINOOK, "--json"], env)
+
+    assert odd.returncode == 0, odd.stderr
+    assert json.loads(odd.stdout)["rows"] == [[3503]]
+    assert json.loads(huge.stdout)["status"] == "declined"
+    assert "fewer than 2,000" in json.loads(huge.stdout)["error"]
+
+
+def _data(tmp_path: Path) -> dict[str, str]:
+    return {"SQLBOT_DATA_DIR": str(tmp_path)}

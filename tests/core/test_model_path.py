@@ -192,13 +192,13 @@ def test_a_repair_gets_did_you_mean_hints_from_the_schema(
 def test_repair_gives_up_after_the_configured_rounds_with_a_plain_error(
     model: FakeOpenAI, tmp_path: Path
 ) -> None:
-    model.default_reply = "```sql\nSELECT nosuchcolumn FROM Track\n```"
+    model.reply(*(f"```sql\nSELECT nosuchcolumn{n} FROM Track\n```" for n in range(5)))
     pipeline = _pipeline(model, tmp_path, repair_rounds=2)
     answer = pipeline.ask(Request("how many tracks?"), Connection("c", CHINOOK))
 
     assert len(model.prompts) == 3
     assert answer.status == "error" and answer.repairs == 2
-    assert "no such column: nosuchcolumn" in (answer.error or "")
+    assert "no such column: nosuchcolumn2" in (answer.error or "")
     assert "Traceback" not in (answer.error or "")
     row = pipeline.history.get(answer.history_id or 0) or {}
     assert row["status"] == "error" and row["repairs"] == 2
@@ -254,3 +254,15 @@ def test_tokens_and_model_time_go_into_the_history(model: FakeOpenAI, tmp_path: 
 
     row = pipeline.history.get(answer.history_id or 0) or {}
     assert row["tokens"] > 0 and row["model_ms"] > 0
+
+
+def test_repair_stops_when_the_model_repeats_a_rejected_query(
+    model: FakeOpenAI, tmp_path: Path
+) -> None:
+    model.default_reply = "```sql\nSELECT nosuchcolumn FROM Track\n```"
+    answer = _pipeline(model, tmp_path, repair_rounds=5).ask(
+        Request("how many tracks?"), Connection("c", CHINOOK)
+    )
+
+    assert len(model.prompts) == 2
+    assert answer.status == "error" and "nosuchcolumn" in (answer.error or "")

@@ -32,6 +32,7 @@ FR3 = (
         ("```sql\nselect 'it''s; fine' as a;\n```", "select 'it''s; fine' as a"),
         ("```sql\nSELECT 1 /* ; */ FROM t\n```", "SELECT 1 /* ; */ FROM t"),
         ("Sure!\n```sql\nDROP TABLE t;\n```", "DROP TABLE t"),
+        ("`SELECT COUNT(*) FROM t`", "SELECT COUNT(*) FROM t"),
     ],
 )
 def test_extract_sql_takes_exactly_one_statement(reply: str, expected: str) -> None:
@@ -39,6 +40,18 @@ def test_extract_sql_takes_exactly_one_statement(reply: str, expected: str) -> N
 
     assert sql == expected
     assert "`" not in sql
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "```sql\nSELECT `state`, COUNT(*) FROM `customers` GROUP BY `state`\n```",
+        "SELECT `state`, COUNT(*) FROM `customers` GROUP BY `state`",
+        "```sql\nSELECT `state`, COUNT(*) FROM `customers` GROUP BY `state`;\n```",
+    ],
+)
+def test_mysql_backtick_identifiers_survive_intact(reply: str) -> None:
+    assert extract_sql(reply) == "SELECT `state`, COUNT(*) FROM `customers` GROUP BY `state`"
 
 
 @pytest.mark.parametrize(
