@@ -50,9 +50,8 @@ def build_app(service: Service, client: WebClient, workers: Executor | None = No
         process_before_response=False,
         listener_executor=workers or ThreadPoolExecutor(max_workers=8),
     )
-    handlers = Handlers(service)
+    handlers = Handlers(service, admin.register(app, service).admins)
     app.command("/ask")(handlers.on_ask)
-    handlers.admins = admin.register(app, service).admins
     app.event("app_mention")(handlers.on_mention)
     app.event("message")(handlers.on_message)
     app.action("show_sql")(handlers.on_show_sql)
@@ -81,9 +80,9 @@ def _failsafe(func: Callable[..., None]) -> Callable[..., None]:
 class Handlers:
     """Slack listeners; each one turns a request into a call on the service."""
 
-    def __init__(self, service: Service) -> None:
+    def __init__(self, service: Service, admins: Admins) -> None:
         self.service = service
-        self.admins = Admins(service.settings.admins)
+        self.admins = admins
 
     # -- questions -------------------------------------------------------------------
 
