@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -59,8 +60,8 @@ def start_bot(bot_settings: Settings, slack: FakeSlack) -> Iterator[StartBot]:
     """Start the bot exactly as `python -m bot` does, with settings overrides."""
     running: list[Bot] = []
 
-    def start(**overrides: object) -> Bot:
-        bot = make_bot(replace(bot_settings, **overrides), ping_interval=1)  # type: ignore[arg-type]
+    def start(**overrides: Any) -> Bot:
+        bot = make_bot(replace(bot_settings, **overrides), ping_interval=1)
         bot.handler.connect()
         running.append(bot)
         slack.wait_for_connection(len(running))
