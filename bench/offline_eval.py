@@ -71,7 +71,7 @@ TARGETS = {
 }
 # The figures reached so far, as (at least correct, at most wrong): a change that lowers
 # one fails tests/core/test_offline.py. Raise them when the translator does better.
-RECORDED = {"spider": (141, 3), "own": (77, 0)}
+RECORDED = {"spider": (141, 3), "own": (86, 0)}
 
 
 @dataclass(frozen=True)

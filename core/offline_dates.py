@@ -60,6 +60,8 @@ class DateReading(ReaderState):
         aggs = list(self.plan.aggs)
         if self.rank is not None and isinstance(self.rank[0], Agg):
             aggs.append(self.rank[0])
+        if not aggs and self.plan.keys and self.base is not None:
+            aggs.append(Agg("count", table=self.base))  # "orders per employee": orders counted
         return [a.source for a in aggs if a.source is not None and a.fn != "count"] + [
             a.source for a in aggs if a.source is not None and a.fn == "count"
         ]

@@ -5,6 +5,7 @@ what "sales" adds up, and which parts were never read.
 from __future__ import annotations
 
 from core.offline_dates import DateReading
+from core.offline_joins import all_up
 from core.offline_plan import Agg, Col, Cond, Key
 from core.offline_roles import label_columns
 from core.offline_state import Pending
@@ -36,6 +37,8 @@ class FinishReading(DateReading):
     def _resolve_pending(self) -> None:
         for pending in self.pending:
             agg = self._measure(pending)
+            if agg is not None and len(self.pending) == 1 and not self.plan.aggs:
+                agg = self._below_filters(agg, pending)
             if agg is not None:
                 self.plan.aggs.append(agg)
         if self.rank is not None and isinstance(self.rank[0], Pending):
@@ -44,13 +47,27 @@ class FinishReading(DateReading):
             if agg is None:
                 self.plan.problems.append("tell what to add up for that")
 
+    def _below_filters(self, agg: Agg, pending: Pending) -> Agg:
+        """ "revenue for electronics": an order's total would count whole orders that hold an
+        electronics item; the lines' own value, read from the order lines, is the answer."""
+        tables = [c.col.table for c in self.plan.where if c.col is not None]
+        tables += [t for t in self._anchors() if t is not None]
+        if agg.source is None or all_up(self.index.graph, agg.source, tables):
+            return agg
+        found = self.res.measure_above(pending.kind, tables)
+        if found is None or found.source is None:
+            return agg  # the SQL builder declines the sum rather than over-count
+        self.plan.base = found.source
+        self.plan.understood.remove(_measure_note(pending.fn, agg))
+        self.note(_measure_note(pending.fn, found))
+        return Agg(pending.fn, found.col, times=found.times)
+
     def _measure(self, pending: Pending) -> Agg | None:
         found = self.res.measure(pending.kind, self._anchors())
         if found is None:
             self.doubt(f"no '{pending.kind}' to add up")
             return None
-        times = f" × {found.times.name}" if found.times else ""
-        self.note(f"{pending.fn} of {found.col.name if found.col else '?'}{times}")
+        self.note(_measure_note(pending.fn, found))
         return Agg(pending.fn, found.col, times=found.times)
 
     def _apply_rank(self) -> None:
@@ -187,6 +204,11 @@ class FinishReading(DateReading):
         plan = self.plan
         plain = not (plan.aggs or plan.keys or plan.distinct or plan.order)
         return plain and self.explicit_base
+
+
+def _measure_note(fn: str, agg: Agg) -> str:
+    times = f" × {agg.times.name}" if agg.times else ""
+    return f"{fn} of {agg.col.name if agg.col else '?'}{times}"
 
 
 def _conflict(conds: list[Cond]) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from core.offline_index import Ref, SchemaIndex
+from core.offline_joins import all_up
 from core.offline_plan import Agg, Col
 from core.offline_roles import concept_columns, line_measure, money_column
 from core.schema import Table
@@ -122,6 +123,13 @@ class Resolver:
             return None
         options.sort(key=lambda o: (o[0], o[1]))
         return options[0][2]
+
+    def measure_above(self, kind: str, tables: list[Table]) -> Agg | None:
+        """The measure on a table that reaches every one of ``tables`` by many-to-one steps."""
+        for agg in self._measures(kind):
+            if agg.source is not None and all_up(self.index.graph, agg.source, tables):
+                return agg
+        return None
 
     def _measures(self, kind: str) -> list[Agg]:
         found = self.index.measures.get(kind)

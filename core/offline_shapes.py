@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from core.offline_link import Item
 from core.offline_plan import Agg, Col, Key
-from core.offline_roles import money_column
+from core.offline_roles import line_measure, money_column
 from core.offline_state import Pending, ReaderState
-from core.offline_words import identifier_words
+from core.offline_words import identifier_words, singular
 from core.schema import Table
 
 
@@ -57,6 +57,9 @@ class ShapeReading(ReaderState):
             j += 1
         if target is None or self.is_cue(j + 1, "cmp") and target.columns():
             return  # "average age above 30" is a group filter, read by the comparison
+        if fns == ["avg"] and self._averages_a_count(j):
+            self.use(*self.items[i:j])
+            return
         if self._aggregate(fns, target, table_item):
             keep_event = target.cue == "event"
             self.use(*self.items[i:j], table_item, None if keep_event else target)
@@ -78,6 +81,21 @@ class ShapeReading(ReaderState):
         self.note(f"{'/'.join(fns)} of {col.name}")
         return True
 
+    def _averages_a_count(self, j: int) -> bool:
+        """ "average items per order", "average number of orders per customer": a mean of
+        counts per group needs a query inside a query, which is said rather than guessed."""
+        if self.is_cue(j, "count"):
+            j += 1
+        item = self.free(j)
+        if item is None or not item.tables() or item.columns() or not self.is_cue(j + 1, "group"):
+            return False
+        if not self.is_cue(j - 1, "count") and singular(item.words[-1]) == item.words[-1]:
+            return False  # "average order per customer" is an order's value
+        table = self.table_ref(item)
+        self.plan.problems.append(f"average the number of {table.name if table else 'rows'}")
+        self.use(item)
+        return True
+
     def _money_of(self, target: Item | None) -> Col | None:
         """ "total invoiced", "sum of orders": the money column of the table named."""
         if target is None or target.columns():
@@ -87,6 +105,8 @@ class ShapeReading(ReaderState):
             exact = [t for t in self.index.schema.tables if _words(t) == (str(target.data),)]
             named = exact or [t for t in self.index.schema.tables if str(target.data) in _words(t)]
             table = named[0] if len(named) == 1 else None
+        if table is not None and line_measure(table) is not None:
+            return None  # a line's value is quantity times price, not its unit price
         money = money_column(table) if table is not None else None
         return Col(table, money) if table is not None and money is not None else None
 

@@ -99,10 +99,22 @@ class SqlBuilder(SqlParts):
             if id(table) in needed or all_up(self.graph, self.base, [table]):
                 core.append(cond)
             else:
+                self._refuse_whole_sums(table)
                 below.setdefault(id(table), (table, []))[1].append(cond)
         for table, conds in below.values():
             filters.append(self._exists(table, conds, False))
         return core, filters
+
+    def _refuse_whole_sums(self, table: Table) -> None:
+        """ "total of orders for electronics" would add whole orders that hold any electronics
+        line; the matching lines' own value is a different number, so neither is guessed."""
+        for agg in self.plan.aggs + [a for a, _ in self.plan.order if isinstance(a, Agg)]:
+            if agg.fn in ("sum", "avg") and agg.col is not None:
+                whole = agg.col.table.name
+                raise TranslationDeclined(
+                    f"adding up {whole}.{agg.col.name} under a condition on {table.name} would "
+                    f"count whole {whole} rows that only contain a match"
+                )
 
     def _exists(self, target: Table, conds: list[Cond], negate: bool) -> exp.Expr:
         """EXISTS (a correlated lookup along the key path to ``target``) with ``conds``."""

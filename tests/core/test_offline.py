@@ -166,6 +166,110 @@ def test_demo_question_returns_the_gold_rows(
     _answers_like(translator, demo_schema, demo_path, question, gold)
 
 
+LINE_REVENUE = (
+    "SELECT SUM(i.quantity * i.unit_price) FROM order_items i "
+    "JOIN products p ON p.id = i.product_id WHERE p.category = '{}'"
+)
+UNITS_BY_CATEGORY = (
+    "SELECT p.category, SUM(i.quantity) FROM order_items i JOIN products p "
+    "ON p.id = i.product_id GROUP BY p.category ORDER BY 2 {} LIMIT 1"
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "gold"),
+    [
+        # A child's value filters a parent's total: the lines' own value, not whole orders.
+        ("total revenue for electronics", LINE_REVENUE.format("Electronics")),
+        ("revenue for electronics", LINE_REVENUE.format("Electronics")),
+        ("total sales in the books category", LINE_REVENUE.format("Books")),
+        # Popular is ranked by units sold; common by how many rows; never alphabetically.
+        ("least popular category", UNITS_BY_CATEGORY.format("ASC")),
+        ("most popular category", UNITS_BY_CATEGORY.format("DESC")),
+        (
+            "best selling product",
+            "SELECT p.name, SUM(i.quantity) FROM order_items i JOIN products p "
+            "ON p.id = i.product_id GROUP BY p.id ORDER BY 2 DESC LIMIT 1",
+        ),
+        (
+            "most common city",
+            "SELECT city, COUNT(*) FROM customers GROUP BY city ORDER BY 2 DESC LIMIT 1",
+        ),
+        (
+            "least common category",
+            "SELECT category, COUNT(*) FROM products GROUP BY category ORDER BY 2 ASC LIMIT 1",
+        ),
+        # The date of what is counted or summed, not of the grouping's table.
+        (
+            "sales per employee last year",
+            "SELECT e.id, SUM(o.total) FROM orders o JOIN employees e ON e.id = o.employee_id "
+            "WHERE o.order_date >= '2025-01-01' AND o.order_date < '2026-01-01' GROUP BY e.id",
+        ),
+        (
+            "orders per employee last year",
+            "SELECT e.id, COUNT(*) FROM orders o JOIN employees e ON e.id = o.employee_id "
+            "WHERE o.order_date >= '2025-01-01' AND o.order_date < '2026-01-01' GROUP BY e.id",
+        ),
+        (
+            "orders per employee in 2025",
+            "SELECT e.id, COUNT(*) FROM orders o JOIN employees e ON e.id = o.employee_id "
+            "WHERE o.order_date >= '2025-01-01' AND o.order_date < '2026-01-01' GROUP BY e.id",
+        ),
+        # A name held by two tables is answered once the table is named.
+        (
+            "how many orders did customer Henry Garcia place",
+            "SELECT COUNT(*) FROM orders WHERE customer_id IN (39, 544)",
+        ),
+    ],
+)
+def test_everyday_traps_are_answered_right(
+    translator: OfflineTranslator, demo_schema: Schema, demo_path: Path, question: str, gold: str
+) -> None:
+    _answers_like(translator, demo_schema, demo_path, question, gold)
+
+
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [
+        ("average items per order", "average the number of order_items"),
+        ("average number of items per order", "average the number of order_items"),
+        ("average orders per customer", "average the number of orders"),
+        ("average number of orders per customer", "average the number of orders"),
+        ("how many orders did Henry Garcia place", "'Henry' is a first_name in both"),
+        ("orders of Henry Garcia", "name the table"),
+        ("how many orders did Henry place", "'Henry' is a first_name in both"),
+        ("total order value for electronics", "would count whole orders rows"),
+        ("sum of order totals for electronics", "would count whole orders rows"),
+        ("average order total for electronics", "would count whole orders rows"),
+        ("top customer in each state", "pick the top row within each group"),
+        ("top 3 products per category", "pick the top row within each group"),
+        ("most expensive product in each category", "pick the top row within each group"),
+    ],
+)
+def test_everyday_traps_are_declined_with_the_reason(
+    translator: OfflineTranslator, demo_schema: Schema, question: str, reason: str
+) -> None:
+    with pytest.raises(TranslationDeclined) as declined:
+        translator.translate(question, demo_schema)
+    assert reason in declined.value.reason
+
+
+@pytest.mark.parametrize(
+    ("question", "label"),
+    [
+        ("top 5 states by number of customers", "top 5 state"),
+        ("least popular category", "least popular"),
+        ("most common city", "most common city"),
+    ],
+)
+def test_the_explanation_names_what_is_ranked(
+    translator: OfflineTranslator, demo_schema: Schema, question: str, label: str
+) -> None:
+    explanation = translator.translate(question, demo_schema).explanation
+    assert label in explanation
+    assert "customers" not in explanation.split(":", 1)[1]
+
+
 @pytest.mark.parametrize(
     ("question", "gold"),
     [
