@@ -304,7 +304,8 @@ def _try(translator: OfflineTranslator, question: str, schema: Schema) -> None:
 
 def report(summaries: list[Summary]) -> str:
     lines = [
-        f"{'set':<22}{'items':>6}{'correct':>14}{'wrong':>13}{'declined':>14}{'median':>9}{'p95':>9}",
+        f"{'set':<22}{'items':>6}{'correct':>14}{'wrong':>13}{'declined':>14}"
+        f"{'median':>9}{'p95':>9}",
     ]
     for s in summaries:
         if s.name == "100 tables":
