@@ -220,7 +220,7 @@ def _fitted(translation: Translation, schema: Schema) -> Translation:
 def clean_question(text: str) -> str:
     """The question as text a person typed: no control characters or broken encodings.
 
-    >>> clean_question("how many\x00 orders?\udcff ")
+    >>> clean_question("how many\\x00 orders?\\udcff ")
     'how many orders?'
     """
     # Undecodable bytes arrive as lone surrogates, which nothing downstream can encode.
