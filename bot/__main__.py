@@ -35,20 +35,22 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def configure_logging(command: str | None, verbose: bool) -> None:
+    """One redacted log stream; -v adds our own debug lines and nobody else's."""
+    level = logging.WARNING if command in ("ask", "console") else logging.INFO
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.getLogger().setLevel(level)
+    install_log_redaction()
+    if verbose:
+        # Only our own loggers: Slack's debug lines carry raw payloads, a connect form's
+        # password among them, and Bolt copies the root level into its own loggers.
+        for name in ("bot", "core"):
+            logging.getLogger(name).setLevel(logging.DEBUG)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    install_log_redaction()
-    # Socket Mode debug lines carry raw payloads (a connect form's password among them).
-    logging.getLogger("slack_sdk").setLevel(logging.INFO)
-    logging.getLogger("slack_bolt").setLevel(logging.INFO)
-    if args.command in ("ask", "console") and not args.verbose:
-        # The terminal shows the answer; routine INFO lines would only crowd it.
-        logging.getLogger().setLevel(logging.WARNING)
+    configure_logging(args.command, args.verbose)
     load_dotenv_file()
     try:
         return _dispatch(args, Settings.from_env())

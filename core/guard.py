@@ -124,6 +124,13 @@ SERVER_TABLES = frozenset(
     | {"pg_hba_file_rules", "pg_ident_file_mappings", "pg_stat_ssl", "pg_stat_gssapi"}
     | {"pg_config", "information_schema.processlist", "information_schema.user_privileges"}
 )
+# Planner statistics keep copies of column values (most common values, histograms), out
+# of reach of the hidden-column checks.
+STATISTICS_TABLES = frozenset(
+    {"pg_stats", "pg_stats_ext", "pg_stats_ext_exprs", "pg_statistic", "pg_statistic_ext_data"}
+    | {"information_schema.column_statistics", "mysql.column_stats", "sqlite_stat1"}
+    | {"sqlite_stat2", "sqlite_stat3", "sqlite_stat4"}
+)
 # MySQL's own schemas hold accounts, grants and live sessions, never a team's data.
 SERVER_SCHEMAS = frozenset({"mysql", "performance_schema", "sys"})
 
@@ -346,6 +353,9 @@ def _secret_refusal(table: exp.Table) -> tuple[Refusal, str] | None:
         if candidate in SECRET_TABLES:
             reason = f"that reads {candidate}, which holds password hashes"
             return ("secrets", reason), f"table {candidate}"
+        if candidate in STATISTICS_TABLES:
+            reason = f"that reads {candidate}, which holds copies of column values"
+            return ("secrets", reason), f"table {candidate}"
         if candidate in SERVER_TABLES or _fold(table.db) in SERVER_SCHEMAS:
             reason = f"that reads {candidate}, which describes the server, not your data"
             return ("secrets", reason), f"table {candidate}"
@@ -387,6 +397,12 @@ def _refuse_hidden(query: exp.Query, hidden: set[str]) -> None:
             columns.setdefault(owner, set()).add(column)
     if not columns:
         return
+
+    for table in tables:
+        # An alias column list, t(a, b, m), renames every column: the names below would lie.
+        alias = table.args.get("alias")
+        if _fold(table.name) in columns and alias is not None and alias.args.get("columns"):
+            raise _hidden(f"{_fold(table.name)}.{sorted(columns[_fold(table.name)])[0]}")
 
     scopes: dict[int, set[str]] = {}  # id of a SELECT -> tables in its own FROM and JOINs
     for table in tables:

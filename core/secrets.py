@@ -9,7 +9,10 @@ from collections.abc import Iterable
 MASK = "***"
 
 # user:password@ in any URL-like text, whatever the scheme.
-_URL_PASSWORD = re.compile(r"(?P<head>[a-zA-Z][\w+.-]*://[^:/?#@\s]*:)(?P<pw>[^\s/]*)(?=@)")
+# Bounded runs and a scheme that starts a word keep this linear on long text.
+_URL_PASSWORD = re.compile(
+    r"(?P<head>(?<![\w+.-])[a-zA-Z][\w+.-]{0,30}://[^:/?#@\s]{0,256}:)(?P<pw>[^\s/]{0,1024})(?=@)"
+)
 # Slack and OpenAI-style tokens that could appear in a driver's message.
 _TOKENS = re.compile(r"\b(xox[abprs]-[\w-]+|xapp-[\w-]+|sk-[\w-]{8,})")
 # password=... in libpq-style connection strings and driver messages.

@@ -162,3 +162,29 @@ def test_undecodable_bytes_and_huge_questions_are_answered_plainly(tmp_path: Pat
 
 def _data(tmp_path: Path) -> dict[str, str]:
     return {"SQLBOT_DATA_DIR": str(tmp_path)}
+
+
+def test_verbose_logs_our_sql_but_never_raises_slacks_loggers_to_debug(tmp_path: Path) -> None:
+    env = {**_data(tmp_path), "SQLBOT_TRANSLATOR": "offline"}
+    done = _run(["-v", "ask", "how many tracks are there", "--connection", CHINOOK], env)
+    probe = _run(["-v", "ask", "x", "--connection", CHINOOK], env)
+
+    assert "DEBUG core.answer: running on Chinook_Sqlite: SELECT" in done.stderr
+    assert "slack_bolt" not in done.stderr + probe.stderr
+
+
+def test_verbose_never_lowers_the_root_level_that_bolt_copies() -> None:
+    """Bolt's loggers take the root level; at DEBUG they would log a form's password."""
+    import logging
+
+    from bot.__main__ import configure_logging
+
+    root = logging.getLogger()
+    saved = root.level, logging.getLogger("core").level
+    try:
+        configure_logging("slack", verbose=True)
+        assert root.level == logging.INFO
+        assert logging.getLogger("core").level == logging.DEBUG
+    finally:
+        root.setLevel(saved[0])
+        logging.getLogger("core").setLevel(saved[1])

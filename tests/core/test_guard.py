@@ -597,3 +597,33 @@ def test_refusal_detail_names_the_kind_for_the_history() -> None:
         "write: Delete",
         "refused",
     )
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT t.m FROM customer AS t(a, b, m)",
+        "SELECT m FROM customer t(a, b, m)",
+        "SELECT x FROM (SELECT * FROM customer) AS s(a, b, x)",
+    ],
+)
+def test_guard_refuses_renaming_the_columns_of_a_table_with_a_hidden_column(sql: str) -> None:
+    """An alias column list renames columns, so name checks alone would miss them."""
+    error = refusal(sql, "postgresql", hidden=("customer.email",))
+
+    assert kind(error) == "hidden"
+
+
+@pytest.mark.parametrize(
+    ("sql", "engine"),
+    [
+        ("SELECT most_common_vals FROM pg_stats WHERE attname = 'email'", "postgresql"),
+        ("SELECT * FROM pg_catalog.pg_statistic", "postgresql"),
+        ("SELECT * FROM information_schema.column_statistics", "mysql"),
+        ("SELECT * FROM sqlite_stat4", "sqlite"),
+    ],
+)
+def test_guard_refuses_planner_statistics_that_copy_column_values(sql: str, engine: str) -> None:
+    error = refusal(sql, engine)
+
+    assert kind(error) == "secrets" and "copies of column values" in error.reason
