@@ -21,7 +21,7 @@ class ExampleCommands:
             request.say(messages.no_connection(self.service.registry.names()))
             return
         if not request.args:
-            request.say(messages.pins_now(self.service.registry.pins(request.channel)))
+            self._say_pins(request)
             return
         schema = self.service.pipeline.databases.schema(connection)
         unknown = [a for a in request.args if find_table(schema, a) is None]
@@ -29,11 +29,11 @@ class ExampleCommands:
             request.say(messages.no_such_table(blocks.escape(unknown[0]), connection.name))
             return
         self.service.registry.pin(request.channel, request.args, by=request.user)
-        request.say(messages.pins_now(self.service.registry.pins(request.channel)))
+        self._say_pins(request)
 
     def unpin(self, request: Request) -> None:
         self.service.registry.unpin(request.channel, request.args)
-        request.say(messages.pins_now(self.service.registry.pins(request.channel)))
+        self._say_pins(request)
 
     def examples(self, request: Request) -> None:
         connection = self.service.connection_for(request.channel)
@@ -61,3 +61,7 @@ class ExampleCommands:
             return
         removed = store.remove(int(request.args[1]))
         request.say(messages.example_removed(int(request.args[1]), removed))
+
+    def _say_pins(self, request: Request) -> None:
+        pins = tuple(blocks.escape(p) for p in self.service.registry.pins(request.channel))
+        request.say(messages.pins_now(pins))

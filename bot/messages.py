@@ -224,8 +224,8 @@ def _sentence(text: str) -> str:
 
 ADMIN_WHO = "admins (SQLBOT_ADMINS, plus workspace admins and owners)"
 _HELP_ANYONE = (
-    ("`/ask <question>`", "`/ask how many customers are there in each country?`"),
-    ("`@sqlbot <question>`", "answered in a thread; mention me there again to follow up"),
+    ("`/ask &lt;question&gt;`", "`/ask how many customers are there in each country?`"),
+    ("`@sqlbot &lt;question&gt;`", "answered in a thread; mention me there again to follow up"),
     ("`/sqlbot help`", "this text"),
     ("`/sqlbot list`", "the registered databases and the channels they answer in"),
     ("`/sqlbot schema [TABLE]`", "`/sqlbot schema customer`"),

@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 FEEDBACK_VIEW = "sqlbot_feedback"
 NOTE_BLOCK, NOTE_ACTION = "what_was_wrong", "note"
 NOT_MEMBER_ERRORS = ("not_in_channel", "channel_not_found", "is_archived")
+_NO_MARKUP = str.maketrans({"<": "‹", ">": "›"})
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 
 
@@ -128,8 +129,10 @@ class Handlers:
 
     def on_message(self, event: dict[str, Any], client: WebClient) -> None:
         """A plain reply in a thread the bot answered is a follow-up question."""
-        thread, channel = event.get("thread_ts"), event.get("channel", "")
-        if not thread or event.get("subtype") or event.get("bot_id") or not event.get("text"):
+        thread, channel, text = event.get("thread_ts"), event.get("channel"), event.get("text")
+        if not thread or not channel or not isinstance(text, str) or not text:
+            return
+        if event.get("subtype") or event.get("bot_id"):
             return
         if not self.service.history.answered_in(channel, thread):
             return
@@ -173,7 +176,13 @@ class Handlers:
         thread_ts: str,
     ) -> None:
         answer_blocks, text = blocks.answer_blocks(answer, asker=asker)
-        client.chat_update(channel=channel, ts=ts, blocks=answer_blocks, text=text)
+        try:
+            client.chat_update(channel=channel, ts=ts, blocks=answer_blocks, text=text)
+        except SlackApiError as exc:
+            # The note stays "working" unless we say otherwise; the answer is in the history.
+            logger.error("could not post answer %s: %s", answer.history_id, _error(exc))
+            client.chat_update(channel=channel, ts=ts, text=messages.POST_FAILED, blocks=[])
+            return
         if answer.history_id is not None:
             self.service.history.set_message(answer.history_id, ts, thread_ts)
 
@@ -216,7 +225,8 @@ class Handlers:
                 thread_ts=_thread(body),
                 content=to_csv(answer.columns, answer.rows),
                 filename=f"sqlbot-{row['id']}.csv",
-                title=messages.csv_title(row["question"], answer),
+                # Titles are shown as typed, so angle brackets become look-alikes, not entities.
+                title=messages.csv_title(row["question"], answer).translate(_NO_MARKUP),
             )
         except SlackApiError as exc:
             if _error(exc) not in NOT_MEMBER_ERRORS:

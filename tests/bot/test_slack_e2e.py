@@ -313,3 +313,17 @@ def test_thumbs_down_asks_what_was_wrong_and_records_it(
 
     notes = bot.service.history.feedback(bot.service.history.recent()[0]["id"])
     assert [(n["value"], n["note"]) for n in notes] == [("down", ""), ("note", "wanted albums")]
+
+
+def test_when_slack_refuses_the_answer_the_working_note_says_so(
+    start_bot: StartBot, slack: FakeSlack, model: FakeOpenAI
+) -> None:
+    model.reply(COUNT_REPLY)
+    bot = start_bot(default_connection=CHINOOK)
+    slack.fail_next("chat.update", error="msg_too_long")
+
+    slack.send_slash_command(text="How many tracks are there?")
+
+    note = _answered(slack, "Slack kept turning me away")
+    assert "Working" not in _text(note)
+    assert bot.service.history.recent()[0]["status"] == "ok"
