@@ -266,3 +266,52 @@ def test_repair_stops_when_the_model_repeats_a_rejected_query(
 
     assert len(model.prompts) == 2
     assert answer.status == "error" and "nosuchcolumn" in (answer.error or "")
+
+
+def _wide_database(path: Path) -> str:
+    """400 tables of 15 columns, one of them orders(id, status, refunded_at)."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    for n in range(399):
+        columns = ", ".join(f"field_{n}_{c} TEXT" for c in range(14))
+        conn.execute(f"CREATE TABLE ledger_{n} (id INTEGER PRIMARY KEY, {columns})")
+    conn.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, status TEXT, refunded_at TEXT)")
+    conn.executemany(
+        "INSERT INTO orders VALUES (?, ?, ?)",
+        [(1, "paid", None), (2, "refunded", "2026-01-02"), (3, "refunded", "2026-02-03")],
+    )
+    conn.commit()
+    conn.close()
+    return f"sqlite:///{path}"
+
+
+def test_a_schema_larger_than_the_budget_sends_only_the_relevant_tables(
+    model: FakeOpenAI, tmp_path: Path
+) -> None:
+    """FR-8: 400 tables; the prompt holds orders and stays within the token budget."""
+    from core.prompt import estimate_tokens
+
+    model.reply("```sql\nSELECT COUNT(*) FROM orders WHERE refunded_at IS NOT NULL\n```")
+    url = _wide_database(tmp_path / "wide.sqlite")
+    answer = _pipeline(model, tmp_path).ask(
+        Request("how many orders were refunded?"), Connection("wide", url)
+    )
+
+    system = _system(model)
+    assert answer.status == "ok" and answer.rows == [(2,)]
+    assert "TABLE orders" in system
+    assert estimate_tokens(system) < 6000 + 300
+    assert system.count("TABLE ") < 400
+
+
+def test_a_question_that_cannot_fit_gets_a_friendly_answer_not_a_provider_error(
+    model: FakeOpenAI, tmp_path: Path
+) -> None:
+    url = _wide_database(tmp_path / "wide.sqlite")
+    pipeline = _pipeline(model, tmp_path, schema_tokens=10)
+    answer = pipeline.ask(Request("how many orders were refunded?"), Connection("wide", url))
+
+    assert answer.status == "declined"
+    assert "too large" in (answer.error or "") and "/sqlbot pin" in (answer.error or "")
+    assert model.prompts == []
