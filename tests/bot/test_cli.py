@@ -188,3 +188,16 @@ def test_verbose_never_lowers_the_root_level_that_bolt_copies() -> None:
     finally:
         root.setLevel(saved[0])
         logging.getLogger("core").setLevel(saved[1])
+
+
+def test_rotate_key_replaces_the_key_file_and_the_bot_still_starts(tmp_path: Path) -> None:
+    first = _run(["ask", "how many tracks?", "--connection", CHINOOK], _data(tmp_path))
+    before = (tmp_path / "secret.key").read_bytes()
+
+    rotated = _run(["rotate-key"], _data(tmp_path))
+    again = _run(["ask", "how many tracks?", "--connection", CHINOOK], _data(tmp_path))
+
+    assert first.returncode in (0, 1) and rotated.returncode == 0, rotated.stderr
+    assert (tmp_path / "secret.key").read_bytes() != before
+    assert before.decode().strip() not in rotated.stdout + rotated.stderr
+    assert again.returncode in (0, 1) and "Traceback" not in again.stderr
