@@ -437,7 +437,7 @@ def connection_list(lines: list[str], default: str | None, default_where: str | 
 def row_estimate(rows: int | None) -> str:
     if rows is None:
         return "rows unknown"
-    return "1 row" if rows == 1 else f"{rows:,} rows"
+    return row_count(rows)
 
 
 def schema_title(name: str, tables: int) -> str:

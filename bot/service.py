@@ -103,8 +103,8 @@ class Service:
         mapped = self.registry.for_channel(channel) if channel else None
         if mapped is not None:
             return mapped
-        named = self.settings.default_connection
-        if named and "://" not in named:
+        named = registered_default(self.settings)
+        if named:
             return self.registry.get(named)  # read afresh: its hidden list may have changed
         if self.default is not None and self.default.name == DEMO_NAME and self.registry.names():
             return None  # the demo stands in only until a team registers a database
@@ -118,8 +118,8 @@ class Service:
 
     def ask(self, question: str, asker: Asker = NOBODY, turns: tuple[Turn, ...] = ()) -> Answer:
         connection = self.connection_for(asker.channel)
-        named = self.settings.default_connection
-        if connection is None and named and "://" not in named and not self.fixed:
+        named = registered_default(self.settings)
+        if connection is None and named and not self.fixed:
             raise ConfigError(
                 f"SQLBOT_DEFAULT_CONNECTION is {named!r}, which is neither a database URL "
                 "nor the name of a registered connection."
@@ -156,10 +156,15 @@ def build_service(settings: Settings, connection_url: str | None = None) -> Serv
     return Service(settings, pipeline, default, registry, fixed=connection_url is not None)
 
 
-def _default(settings: Settings) -> Connection | None:
+def registered_default(settings: Settings) -> str | None:
+    """SQLBOT_DEFAULT_CONNECTION when it names a registered connection rather than a URL."""
     value = settings.default_connection
-    if value and "://" not in value:
-        return None  # a registered name, looked up by connection_for
-    if value:
-        return connection_from(value)
+    return value if value and "://" not in value else None
+
+
+def _default(settings: Settings) -> Connection | None:
+    if registered_default(settings):
+        return None  # looked up in the registry by connection_for, afresh each time
+    if settings.default_connection:
+        return connection_from(settings.default_connection)
     return demo_connection(settings.data_dir)
