@@ -71,8 +71,8 @@ class Databases:
         self._connect_timeout = connect_timeout
         self._engines: dict[str, tuple[str, Engine]] = {}
         self._lock = threading.Lock()
-        self._filtered: dict[tuple[str, int, frozenset[str]], Schema] = {}
-        self._sources: dict[str, Schema] = {}
+        # name -> (discovered schema, hidden names, that schema without them)
+        self._filtered: dict[str, tuple[Schema, frozenset[str], Schema]] = {}
         self.schemas = SchemaCache()
 
     def engine(self, connection: Connection) -> Engine:
@@ -98,21 +98,19 @@ class Databases:
         except sa.exc.SQLAlchemyError as exc:
             # Discovery is the first thing to touch a database: say which part failed.
             raise execute.connection_failed(engine, exc) from None
-        key = (connection.name, id(schema), connection.hidden)
         with self._lock:
-            filtered = self._filtered.get(key)
-            if filtered is None:
-                filtered = schema.without(connection.hidden)
-                self._filtered = {k: v for k, v in self._filtered.items() if k[0] != key[0]}
-                # Keep the source alive with its filtered copy so id() stays unique.
-                self._filtered[key] = filtered
-                self._sources[connection.name] = schema
+            known = self._filtered.get(connection.name)
+            if known and known[0] is schema and known[1] == connection.hidden:
+                return known[2]
+            filtered = schema.without(connection.hidden)
+            self._filtered[connection.name] = (schema, connection.hidden, filtered)
             return filtered
 
     def forget(self, name: str) -> None:
         """Close the engine and drop the schema of a removed or changed connection."""
         with self._lock:
             known = self._engines.pop(name, None)
+            self._filtered.pop(name, None)
         if known:
             known[1].dispose()
         self.schemas.refresh(name)
