@@ -109,7 +109,7 @@ class _Fixed:
         return Translation(sql="SELECT * FROM big")
 
 
-def _through_pipeline(url: str, engine: sa.Engine) -> Result:
+def _through_pipeline(url: str) -> Result:
     """The whole answer: schema, guard (LIMIT added), execution and Slack blocks."""
     with tempfile.TemporaryDirectory() as data:
         pipeline = Pipeline(
@@ -134,7 +134,7 @@ def measure(url: str, path: str) -> dict[str, float | int | bool]:
     probe(engine)
     before_mb = _peak_mb()
     if path == "pipeline":
-        result = _through_pipeline(url, engine)
+        result = _through_pipeline(url)
     else:
         result = run_query(engine, "SELECT * FROM big", row_limit=ROW_LIMIT, timeout=30)
     seconds = result.ms / 1000

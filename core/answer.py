@@ -16,7 +16,7 @@ from core.errors import (
     TranslationDeclined,
     UnsafeQuery,
 )
-from core.examples import Examples, similarity
+from core.examples import Examples
 from core.hints import did_you_mean
 from core.history import History
 from core.identifiers import fit_identifiers
@@ -111,9 +111,10 @@ class Pipeline:
     def _with_examples(self, request: Request, connection: Connection, answer: Answer) -> Request:
         if self.examples is None:
             return request
-        found = tuple(self.examples.closest(connection.name, request.question))
-        if found and similarity(found[0].question, request.question) >= CREDIT_SIMILARITY:
-            answer.verified_by = found[0].verified_by
+        scored = self.examples.closest(connection.name, request.question)
+        if scored and scored[0][0] >= CREDIT_SIMILARITY:
+            answer.verified_by = scored[0][1].verified_by
+        found = tuple(example for _, example in scored)
         return Request(request.question, request.turns, request.pinned, found)
 
     def _answer(

@@ -89,12 +89,14 @@ class Examples(Store):
             cursor = db.execute("DELETE FROM examples WHERE id = ?", [example_id])
             return cursor.rowcount == 1
 
-    def closest(self, connection: str, question: str, n: int = MAX_EXAMPLES) -> list[Example]:
-        """The ``n`` verified examples most like ``question``, most similar first."""
+    def closest(
+        self, connection: str, question: str, n: int = MAX_EXAMPLES
+    ) -> list[tuple[float, Example]]:
+        """The ``n`` verified examples most like ``question`` with their similarity, best first."""
         scored = [(similarity(question, e.question), e) for e in self.for_connection(connection)]
         scored = [(s, e) for s, e in scored if s >= MIN_SIMILARITY]
         scored.sort(key=lambda pair: (-pair[0], pair[1].id))
-        return [e for _, e in scored[:n]]
+        return scored[:n]
 
 
 def _example(row: dict[str, object]) -> Example:
